@@ -30,11 +30,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
     throw new FrontlineError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, problems);
   }
   const config = parsed.data;
-  if (config.DATABASE_URL && !config.FRONTLINE_SECRET && config.NODE_ENV === 'production') {
+  if (config.DATABASE_URL && !config.FRONTLINE_SECRET) {
     throw new FrontlineError(
       'CONFIG_INVALID',
-      'invalid configuration:\n  - FRONTLINE_SECRET: required in production with DATABASE_URL so every instance ' +
-        'signs web chat tokens with the same key (generate one with: openssl rand -hex 32)',
+      'invalid configuration:\n  - FRONTLINE_SECRET: required with DATABASE_URL so every instance signs web chat ' +
+        'tokens with the same key (generate one with: openssl rand -hex 32)',
     );
   }
   return config;

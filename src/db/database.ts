@@ -8,7 +8,8 @@ import { PrismaClient } from './generated/client.js';
 import { applyMigrations } from './migrations.js';
 
 export { Prisma, PrismaClient } from './generated/client.js';
-export type * from './generated/models.js';
+export type * from './generated/client.js';
+export type { ApiRole, IncidentStatus as IncidentStatusEnum } from './generated/enums.js';
 
 /** An interactive-transaction client. Inside a transaction use only this, never the root client. */
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;

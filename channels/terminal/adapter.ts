@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Interface } from 'node:readline/promises';
+import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ChannelHost, OutboundMessage, SendResult } from '../types.js';
+
+export type TerminalReference = { session: string };
+
+/**
+ * `frontline chat`: the bot in a terminal, through the same pipeline as every other channel. Choices are
+ * numbered because a terminal has no buttons.
+ */
+export class TerminalAdapter implements ChannelAdapter<TerminalReference> {
+  readonly name = 'terminal';
+  readonly capabilities: ChannelCapabilities = { buttons: false, threads: false, edit: false, attachments: false, maxTextLength: 10_000, markup: 'plain' };
+  private host: ChannelHost | undefined;
+  private lastChoices: { id: string; label: string }[] = [];
+
+  constructor(
+    private readonly session: string,
+    private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  ) {}
+
+  async start(host: ChannelHost): Promise<void> {
+    this.host = host;
+  }
+
+  async stop(): Promise<void> {}
+
+  /** Opens (or resumes) this terminal's conversation; the greeting arrives through the outbox. */
+  async open(user: string, locale?: string): Promise<string> {
+    const { conversationId } = await this.requireHost().open({
+      channel: this.name,
+      threadKey: this.encodeThreadKey({ session: this.session }),
+      reference: { session: this.session },
+      user: { externalId: user, displayName: user },
+      locale,
+    });
+    return conversationId;
+  }
+
+  /** Reads lines until end of input; a bare number picks the numbered choice. */
+  async run(rl: Interface, user: string): Promise<void> {
+    for await (const line of rl) {
+      const text = line.trim();
+      if (!text) continue;
+      if (text === '/quit' || text === '/exit') break;
+      const n = Number(text);
+      const choice = Number.isInteger(n) && n >= 1 ? this.lastChoices[n - 1] : undefined;
+      await this.requireHost().receive({
+        channel: this.name,
+        eventId: randomUUID(),
+        threadKey: this.encodeThreadKey({ session: this.session }),
+        reference: { session: this.session },
+        user: { externalId: user, displayName: user },
+        text: choice ? choice.label : text,
+        choice: choice?.id,
+      });
+    }
+  }
+
+  encodeThreadKey(reference: TerminalReference): string {
+    return `${this.name}:${reference.session}`;
+  }
+
+  decodeThreadKey(threadKey: string): TerminalReference {
+    const [prefix, ...rest] = threadKey.split(':');
+    if (prefix !== this.name || rest.length === 0 || !rest.join(':')) throw new Error(`not a terminal thread key: ${threadKey}`);
+    return { session: rest.join(':') };
+  }
+
+  async send(_reference: TerminalReference, message: OutboundMessage): Promise<SendResult> {
+    const who = message.author.kind === 'agent' ? message.author.name : 'bot';
+    this.write(`${who}> ${message.text}`);
+    this.lastChoices = message.choices ?? [];
+    this.lastChoices.forEach((c, i) => this.write(`     ${i + 1}. ${c.label}`));
+    return {};
+  }
+
+  async health(): Promise<ChannelHealth> {
+    return { ok: true };
+  }
+
+  private requireHost(): ChannelHost {
+    if (!this.host) throw new Error('terminal channel not started');
+    return this.host;
+  }
+}

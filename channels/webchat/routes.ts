@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { FrontlineError } from '../../src/errors.js';
+import type { AttachmentRef, ChannelHost } from '../types.js';
+import { streamEvents } from './events.js';
+import { present } from './presenter.js';
+import { signToken, type WebchatClaims, verifyToken } from './token.js';
+
+export interface WebchatSettings {
+  secret: string;
+  maxAttachmentBytes: number;
+  tokenTtlDays: number;
+  title: string;
+  /** Locales offered to the page; the first is the default. */
+  locales: readonly string[];
+  pollMs: number;
+}
+
+const createBody = z.object({ locale: z.string().regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})?$/).optional() }).strict();
+const messageBody = z
+  .object({
+    text: z.string().max(20_000, 'messages are limited to 20,000 characters').optional(),
+    choice: z.string().max(200).optional(),
+    attachments: z.array(z.uuid()).max(10).optional(),
+  })
+  .strict()
+  .refine((b) => b.text !== undefined || b.choice !== undefined || (b.attachments?.length ?? 0) > 0, {
+    message: 'send text, a choice, or attachments',
+  });
+
+/** The public web chat API (`/webchat/v1`), documented in the OpenAPI file. */
+export function webchatRouter(host: ChannelHost, settings: WebchatSettings, channel = 'webchat'): Router {
+  const router = express.Router();
+  const attachmentUrl = (conversationId: string) => (id: string) => `/webchat/v1/conversations/${conversationId}/attachments/${id}`;
+
+  router.get('/config', (_req, res) => {
+    res.json({ maxAttachmentBytes: settings.maxAttachmentBytes, title: settings.title, locale: settings.locales[0] ?? 'en', locales: settings.locales });
+  });
+
+  router.post('/conversations', async (req, res) => {
+    const body = parse(createBody, req.body ?? {});
+    const visitor = randomUUID();
+    const threadKey = `${channel}:${visitor}`;
+    const { conversationId } = await host.open({
+      channel,
+      threadKey,
+      reference: { visitor },
+      user: { externalId: visitor },
+      locale: body.locale?.toLowerCase(),
+    });
+    const exp = Math.floor(Date.now() / 1000) + settings.tokenTtlDays * 86_400;
+    res.status(201).json({ conversationId, token: signToken({ c: conversationId, v: visitor, exp }, settings.secret) });
+  });
+
+  router.post('/conversations/:id/messages', async (req, res) => {
+    const claims = authorize(req, settings.secret);
+    const body = parse(messageBody, req.body);
+    const key = req.get('idempotency-key');
+    if (key !== undefined && !/^[\w-]{8,100}$/.test(key)) throw new FrontlineError('BAD_REQUEST', 'Idempotency-Key must be 8-100 letters, digits, - or _');
+    let attachments: AttachmentRef[] | undefined;
+    if (body.attachments?.length) {
+      attachments = [];
+      for (const id of body.attachments) {
+        const found = await host.readAttachment(claims.c, id);
+        if (!found) throw new FrontlineError('BAD_REQUEST', `attachment ${id} is not part of this conversation`);
+        attachments.push({ ...found.ref, id });
+      }
+    }
+    const result = await host.receive({
+      channel,
+      eventId: key ? `${claims.c}:${key}` : randomUUID(),
+      threadKey: `${channel}:${claims.v}`,
+      reference: { visitor: claims.v },
+      user: { externalId: claims.v },
+      text: body.text,
+      choice: body.choice,
+      attachments,
+    });
+    res.status(202).json({ messageId: result.messageId ?? null, duplicate: result.duplicate });
+  });
+
+  router.get('/conversations/:id/messages', async (req, res) => {
+    const claims = authorize(req, settings.secret);
+    const after = cursorParam(req.query.after);
+    const page = await host.transcript(claims.c, after);
+    res.json({ messages: page.messages.map((m) => present(m, attachmentUrl(claims.c))), cursor: String(page.cursor) });
+  });
+
+  router.get('/conversations/:id/events', (req, res) => {
+    const claims = authorize(req, settings.secret);
+    streamEvents(host, req, res, claims.c, attachmentUrl(claims.c), { pollMs: settings.pollMs, heartbeatMs: 25_000 });
+  });
+
+  router.post(
+    '/conversations/:id/attachments',
+    (req: Request, _res: Response, next: NextFunction) => {
+      authorize(req, settings.secret);
+      const declared = Number(req.get('content-length') ?? 0);
+      if (declared > settings.maxAttachmentBytes) throw tooLarge(settings.maxAttachmentBytes);
+      next();
+    },
+    express.raw({ type: () => true, limit: settings.maxAttachmentBytes }),
+    async (req, res) => {
+      const claims = authorize(req, settings.secret);
+      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (data.length === 0) throw new FrontlineError('BAD_REQUEST', 'the file is empty');
+      const filename = safeFilename(decodeURIComponent(req.get('x-filename') ?? 'file'));
+      const contentType = (req.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+      const stored = await host.storeAttachment(claims.c, { filename, contentType, data });
+      res.status(201).json({ ...stored, url: attachmentUrl(claims.c)(stored.id) });
+    },
+  );
+
+  router.get('/conversations/:id/attachments/:attachmentId', async (req, res) => {
+    const claims = authorize(req, settings.secret);
+    const found = z.uuid().safeParse(req.params.attachmentId).success ? await host.readAttachment(claims.c, String(req.params.attachmentId)) : undefined;
+    if (!found) throw new FrontlineError('NOT_FOUND', 'attachment not found');
+    // Never render uploaded files inline on our origin: they could be HTML or SVG with scripts.
+    res.set({
+      'Content-Type': found.ref.contentType,
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(found.ref.filename)}`,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    });
+    res.send(found.data);
+  });
+
+  return router;
+}
+
+/** Bearer token in the header, or `?token=` for EventSource and download links, bound to the path's id. */
+function authorize(req: Request, secret: string): WebchatClaims {
+  const header = req.get('authorization');
+  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof req.query.token === 'string' ? req.query.token : undefined;
+  if (!token) throw new FrontlineError('UNAUTHORIZED', 'missing bearer token');
+  const claims = verifyToken(token, secret);
+  if (!claims) throw new FrontlineError('UNAUTHORIZED', 'invalid or expired token; start a new conversation');
+  if (claims.c !== req.params.id) throw new FrontlineError('FORBIDDEN', 'this token belongs to another conversation');
+  return claims;
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+    throw new FrontlineError('BAD_REQUEST', why);
+  }
+  return parsed.data;
+}
+
+function cursorParam(v: unknown): number {
+  if (v === undefined || v === '') return 0;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new FrontlineError('BAD_REQUEST', 'after must be a cursor returned by this API');
+  return n;
+}
+
+export function tooLarge(max: number): FrontlineError {
+  const mb = (max / 1024 / 1024).toFixed(max >= 1024 * 1024 ? 0 : 1);
+  return new FrontlineError('PAYLOAD_TOO_LARGE', `Sorry, that file is too large. Files can be up to ${mb} MB.`);
+}
+
+const safeFilename = (name: string) => name.replace(/[\u0000-\u001f/\\]+/g, '_').slice(0, 200) || 'file';

@@ -1,0 +1,139 @@
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import { WebchatAdapter } from '../channels/webchat/adapter.js';
+import type { ChannelAdapter } from '../channels/types.js';
+import type { Config } from './config/load.js';
+import { type Database, openDatabase } from './db/database.js';
+import { loadDialogs } from './dialog/catalog.js';
+import { DialogRunner } from './dialog/runner.js';
+import { adminRouter } from './http/api/admin.js';
+import { incidentsRouter } from './http/api/incidents.js';
+import { errorHandler, notFound, requireJson } from './http/errors.js';
+import { healthRouter } from './http/health.js';
+import { openApiDocument } from './http/openapi.js';
+import { IncidentService } from './incidents/service.js';
+import { createChannelHost } from './intake/host.js';
+import { IntakePipeline } from './intake/pipeline.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { ReporterNotifier } from './notifications/reporter.js';
+import { OutboxDispatcher } from './outbox/dispatcher.js';
+import { resolveSecret } from './secret.js';
+
+export const VERSION = '0.1.0';
+
+export interface Frontline {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: Database;
+  app: Express;
+  pipeline: IntakePipeline;
+  incidents: IncidentService;
+  dispatcher: OutboxDispatcher;
+  channels: Map<string, ChannelAdapter>;
+  /** Starts the HTTP server; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Graceful stop: refuse new requests, stop channels, drain the dispatcher, close the database. */
+  close(): Promise<void>;
+}
+
+export interface FrontlineOptions {
+  logger?: Logger;
+  /** Extra channel adapters (Slack, email, terminal…) besides the built-in web chat. */
+  channels?: ChannelAdapter[];
+  /** Whether this instance delivers outbox messages (default true). */
+  dispatch?: boolean;
+}
+
+/** The composition root: wires database, dialog engine, pipeline, outbox, HTTP server and channels. */
+export async function createFrontline(config: Config, options: FrontlineOptions = {}): Promise<Frontline> {
+  const logger = options.logger ?? createLogger(config);
+  const metrics = createMetrics();
+  const db = await openDatabase(config, logger);
+  try {
+    const { dialogs, t, locales } = await loadDialogs();
+    const incidents = new IncidentService(new ReporterNotifier(t));
+    const runner = new DialogRunner(dialogs, 'report-incident', incidents);
+    const channels = new Map<string, ChannelAdapter>();
+    const dispatcher = new OutboxDispatcher(db.pool, channels, {
+      maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+      baseDelayMs: config.OUTBOX_BASE_DELAY_MS,
+      maxDelayMs: config.OUTBOX_MAX_DELAY_MS,
+      pollMs: config.OUTBOX_POLL_MS,
+      leaseMs: config.OUTBOX_LEASE_MS,
+      concurrency: config.OUTBOX_CONCURRENCY,
+    }, metrics, logger.child({ component: 'outbox' }));
+    dispatcher.setMaxListeners(0); // one listener per open web chat stream
+    const kick = () => dispatcher.kick();
+    const pipeline = new IntakePipeline(db, runner, metrics, logger.child({ component: 'intake' }), kick);
+
+    let shuttingDown = false;
+    const app = express();
+    app.disable('x-powered-by');
+    if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
+    app.use(healthRouter(db, () => [...channels.values()], metrics, () => shuttingDown));
+    const json = [requireJson, express.json({ limit: config.HTTP_BODY_LIMIT, type: 'application/json' })];
+    app.get('/api/v1/openapi.json', (_req, res) => {
+      res.json(openApiDocument(VERSION));
+    });
+    app.use('/api/v1/incidents', ...json, incidentsRouter(db, incidents, pipeline, kick));
+    app.use('/api/v1/admin', ...json, adminRouter(db, kick));
+    app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : json[0]!(req, res, (e?: unknown) => (e ? next(e) : json[1]!(req, res, next)))));
+
+    const host = createChannelHost({ db, pipeline, dispatcher, app, logger });
+    const adapters: ChannelAdapter[] = [];
+    if (config.WEBCHAT_ENABLED) {
+      adapters.push(new WebchatAdapter({
+        secret: await resolveSecret(config),
+        maxAttachmentBytes: config.WEBCHAT_MAX_ATTACHMENT_BYTES,
+        tokenTtlDays: config.WEBCHAT_TOKEN_TTL_DAYS,
+        title: 'IT help',
+        locales,
+        pollMs: 1_000,
+      }));
+    }
+    adapters.push(...(options.channels ?? []));
+    for (const adapter of adapters) {
+      if (channels.has(adapter.name)) throw new Error(`two channels named ${adapter.name}`);
+      channels.set(adapter.name, adapter);
+      await adapter.start({ ...host, logger: logger.child({ channel: adapter.name }) });
+    }
+    app.use(notFound);
+    app.use(errorHandler(logger));
+    if (options.dispatch !== false) dispatcher.start();
+
+    let server: Server | undefined;
+    const sockets = new Set<import('node:net').Socket>();
+    return {
+      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels,
+      listen: () =>
+        new Promise<number>((resolve, reject) => {
+          server = app.listen(config.PORT, config.HOST, (err?: Error) => {
+            if (err) return reject(err);
+            const address = server!.address();
+            resolve(typeof address === 'object' && address ? address.port : config.PORT);
+          });
+          server.on('connection', (s) => {
+            sockets.add(s);
+            s.on('close', () => sockets.delete(s));
+          });
+          server.on('error', reject);
+        }),
+      async close() {
+        shuttingDown = true;
+        const closing = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
+        // Open SSE streams never end by themselves; idle keep-alive sockets would hold close() forever.
+        server?.closeIdleConnections();
+        for (const s of sockets) if (!s.destroyed) s.destroy();
+        await closing;
+        for (const adapter of adapters) await adapter.stop().catch((err) => logger.warn({ err, channel: adapter.name }, 'channel stop failed'));
+        await dispatcher.stop();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { createApiToken } from '../../http/auth.js';
+import { openCliDatabase } from '../context.js';
+
+export function registerTokenCommands(program: Command): void {
+  const token = program.command('token').description('API tokens');
+  token
+    .command('create')
+    .description('create an API token; the secret is printed once')
+    .requiredOption('--role <role>', 'admin, agent or read_only')
+    .option('--name <name>', 'who or what uses it', 'cli')
+    .action(async (opts: { role: string; name: string }) => {
+      if (!['admin', 'agent', 'read_only'].includes(opts.role)) {
+        process.stderr.write('frontline: --role must be admin, agent or read_only\n');
+        process.exitCode = 2;
+        return;
+      }
+      const db = await openCliDatabase();
+      try {
+        const created = await createApiToken(db, opts.name, opts.role as 'admin' | 'agent' | 'read_only');
+        process.stdout.write(`${created.token}\n`);
+        process.stderr.write(`token ${created.id} (${opts.role}) created; store it now, it is not shown again\n`);
+      } finally {
+        await db.close();
+      }
+    });
+  token
+    .command('revoke <id>')
+    .description('revoke a token by id')
+    .action(async (id: string) => {
+      const db = await openCliDatabase();
+      try {
+        const r = await db.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+        process.stdout.write(r.count ? 'revoked\n' : 'no active token with that id\n');
+      } finally {
+        await db.close();
+      }
+    });
+}

@@ -1,0 +1,25 @@
+import { loadConfig, loadDotEnv, type Config } from '../config/load.js';
+import { type Database, openDatabase } from '../db/database.js';
+import { FrontlineError } from '../errors.js';
+import { createLogger } from '../logger.js';
+
+/** Config for CLI commands: `.env`, then the environment; quiet logs unless LOG_LEVEL says otherwise. */
+export function cliConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  loadDotEnv();
+  return loadConfig({ LOG_LEVEL: 'warn', ...process.env, ...overrides });
+}
+
+/** Opens the configured database (DATABASE_URL or the embedded one in FRONTLINE_DATA_DIR), migrated. */
+export async function openCliDatabase(config = cliConfig()): Promise<Database> {
+  return openDatabase(config, createLogger(config));
+}
+
+/** Prints a FrontlineError as one clear line (no stack) and exits non-zero. */
+export function fail(err: unknown): never {
+  if (err instanceof FrontlineError) {
+    process.stderr.write(`frontline: ${err.message}\n`);
+  } else {
+    process.stderr.write(`frontline: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { VERSION } from '../app.js';
+import { registerChatCommand } from './commands/chat.js';
+import { registerDbCommands } from './commands/db.js';
+import { registerIncidentCommands } from './commands/incidents.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerTokenCommands } from './commands/token.js';
+import { fail } from './context.js';
+
+const program = new Command()
+  .name('frontline')
+  .description('Frontline: omnichannel chatbot for IT incident intake.\nEvery command honours DATABASE_URL and FRONTLINE_DATA_DIR.')
+  .version(VERSION);
+
+registerStartCommand(program);
+registerDbCommands(program);
+registerChatCommand(program);
+registerIncidentCommands(program);
+registerTokenCommands(program);
+
+process.on('unhandledRejection', (err) => fail(err));
+program.parseAsync(process.argv).catch(fail);

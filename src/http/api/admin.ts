@@ -1,0 +1,45 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { Database } from '../../db/database.js';
+import { FrontlineError } from '../../errors.js';
+import { createApiToken, requireRole } from '../auth.js';
+import { parseOr400, tokenBody } from './schemas.js';
+
+/** Operator endpoints: dead letters (inspect, retry) and API tokens. Admin only. */
+export function adminRouter(db: Database, onCommitted: () => void): Router {
+  const router = express.Router();
+  router.use(requireRole(db, 'admin'));
+
+  router.get('/outbox', async (req, res) => {
+    const status = z.enum(['pending', 'sent', 'dead']).default('dead').safeParse(req.query.status);
+    if (!status.success) throw new FrontlineError('BAD_REQUEST', 'status must be pending, sent or dead');
+    const rows = await db.prisma.outboxMessage.findMany({ where: { status: status.data }, orderBy: { seq: 'desc' }, take: 200 });
+    res.json({
+      items: rows.map((r) => ({
+        id: r.id, conversationId: r.conversationId, channel: r.channel, status: r.status, attempts: r.attempts,
+        lastError: r.lastError, nextAttemptAt: r.nextAttemptAt.toISOString(), createdAt: r.createdAt.toISOString(),
+        sentAt: r.sentAt?.toISOString() ?? null, payload: r.payload,
+      })),
+    });
+  });
+
+  router.post('/outbox/:id/retry', async (req, res) => {
+    const id = z.uuid().safeParse(req.params.id);
+    if (!id.success) throw new FrontlineError('NOT_FOUND', 'no such outbox message');
+    const updated = await db.prisma.outboxMessage.updateMany({
+      where: { id: id.data, status: 'dead' },
+      data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null },
+    });
+    if (updated.count === 0) throw new FrontlineError('NOT_FOUND', 'no dead outbox message with that id');
+    onCommitted();
+    res.status(202).json({ id: id.data, status: 'pending' });
+  });
+
+  router.post('/tokens', async (req, res) => {
+    const body = parseOr400(tokenBody, req.body, FrontlineError);
+    const created = await createApiToken(db, body.name, body.role);
+    res.status(201).json({ ...created, name: body.name, role: body.role });
+  });
+
+  return router;
+}

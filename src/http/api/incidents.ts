@@ -1,0 +1,67 @@
+import express, { type Router } from 'express';
+import type { Database, Prisma } from '../../db/database.js';
+import { FrontlineError } from '../../errors.js';
+import type { IncidentPatch, IncidentService } from '../../incidents/service.js';
+import type { IntakePipeline } from '../../intake/pipeline.js';
+import { requireRole } from '../auth.js';
+import { presentEvent, presentIncident } from './present.js';
+import { commentBody, listQuery, parseOr400, patchBody } from './schemas.js';
+
+const parse = <T>(schema: Parameters<typeof parseOr400<T>>[0], input: unknown) => parseOr400(schema, input, FrontlineError);
+const csv = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** `/api/v1/incidents`: list, read with timeline, update, reply or note. */
+export function incidentsRouter(db: Database, incidents: IncidentService, pipeline: IntakePipeline, onCommitted: () => void): Router {
+  const router = express.Router();
+
+  router.get('/', requireRole(db, 'read_only'), async (req, res) => {
+    const q = parse(listQuery, req.query);
+    const where: Prisma.IncidentWhereInput = {
+      ...(csv(q.status) ? { status: { in: csv(q.status) as never } } : {}),
+      ...(csv(q.priority) ? { priority: { in: csv(q.priority) } } : {}),
+      ...(q.assignee ? { assignee: q.assignee } : {}),
+      ...(q.assignmentGroup ? { assignmentGroup: q.assignmentGroup } : {}),
+      ...(q.category ? { category: q.category } : {}),
+      ...(q.q ? { OR: [{ title: { contains: q.q, mode: 'insensitive' } }, { description: { contains: q.q, mode: 'insensitive' } }] } : {}),
+      ...(q.cursor ? { number: { lt: Number(q.cursor) } } : {}),
+    };
+    const rows = await db.prisma.incident.findMany({ where, orderBy: { number: 'desc' }, take: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    const redact = req.principal?.role === 'read_only';
+    res.json({
+      items: page.map((i) => presentIncident(i, { redactConfidential: redact })),
+      nextCursor: rows.length > q.limit ? String(page.at(-1)!.number) : null,
+    });
+  });
+
+  router.get('/:ref', requireRole(db, 'read_only'), async (req, res) => {
+    const incident = await incidents.get(db.prisma, String(req.params.ref));
+    const redact = req.principal?.role === 'read_only';
+    const events = await db.prisma.incidentEvent.findMany({
+      where: { incidentId: incident.id, ...(redact ? { internal: false } : {}) },
+      orderBy: { createdAt: 'asc' },
+    });
+    res.json({ ...presentIncident(incident, { redactConfidential: redact }), timeline: events.map(presentEvent) });
+  });
+
+  router.patch('/:ref', requireRole(db, 'agent'), async (req, res) => {
+    const body = parse(patchBody, req.body) as IncidentPatch;
+    const actor = `api:${req.principal!.name}`;
+    const incident = await pipeline.transaction((tx) => incidents.update(tx, String(req.params.ref), body, actor));
+    onCommitted();
+    res.json(presentIncident(incident, { redactConfidential: false }));
+  });
+
+  router.post('/:ref/comments', requireRole(db, 'agent'), async (req, res) => {
+    const body = parse(commentBody, req.body);
+    const key = req.get('idempotency-key');
+    const author = body.author ?? req.principal!.name;
+    const incident = await pipeline.transaction((tx) =>
+      incidents.comment(tx, String(req.params.ref), { text: body.text, author, internal: body.internal, idempotencyKey: key ? `api:${key}` : undefined }),
+    );
+    onCommitted();
+    res.status(201).json(presentIncident(incident, { redactConfidential: false }));
+  });
+
+  return router;
+}

@@ -1,0 +1,205 @@
+import type { Author } from '../../channels/types.js';
+import type { Incident, Tx } from '../db/database.js';
+import { FrontlineError } from '../errors.js';
+import type { ReporterNotifier } from '../notifications/reporter.js';
+import { DEFAULT_SLA, dueTimes, type SlaPolicy } from '../sla/policy.js';
+import { clampLevel, DEFAULT_MATRIX, isPriority, type Priority, type PriorityMatrix, priorityOf } from '../sla/priority.js';
+import { assertTransition, type IncidentStatus } from './lifecycle.js';
+import { formatIncidentNumber } from './number.js';
+
+export interface NewIncident {
+  title: string;
+  description: string;
+  reporterId: string;
+  originConversationId?: string;
+  category?: string | null;
+  service?: string | null;
+  impact?: number;
+  urgency?: number;
+  tier?: string;
+  assignmentGroup?: string | null;
+  confidential?: boolean;
+}
+
+export interface IncidentPatch {
+  status?: IncidentStatus;
+  priority?: Priority;
+  impact?: number;
+  urgency?: number;
+  assignee?: string | null;
+  assignmentGroup?: string | null;
+  tier?: string;
+  resolution?: string;
+}
+
+/** Something that reacts to incident changes inside the same transaction (e.g. Slack triage cards). */
+export type IncidentListener = (tx: Tx, change: IncidentChange) => Promise<void>;
+export interface IncidentChange {
+  incident: Incident;
+  kind: 'created' | 'updated' | 'reply' | 'note' | 'reporter_message';
+  actor: string;
+  changes?: Record<string, { from: unknown; to: unknown }>;
+  text?: string;
+}
+
+/**
+ * Incident logging, categorisation, prioritisation and lifecycle. Every method takes the caller's transaction
+ * so the change, its timeline entry and the reporter's notification commit together.
+ */
+export class IncidentService {
+  private readonly listeners: IncidentListener[] = [];
+
+  constructor(
+    private readonly notifier: ReporterNotifier,
+    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy } = {},
+  ) {}
+
+  /** Registers a listener (e.g. a channel that mirrors incidents); it runs inside each change's transaction. */
+  onChange(listener: IncidentListener): void {
+    this.listeners.push(listener);
+  }
+
+  async create(tx: Tx, input: NewIncident, now = new Date()): Promise<Incident> {
+    const impact = clampLevel(input.impact ?? 3);
+    const urgency = clampLevel(input.urgency ?? 3);
+    const priority = priorityOf(impact, urgency, this.options.matrix ?? DEFAULT_MATRIX);
+    const due = dueTimes(priority, now, this.options.sla ?? DEFAULT_SLA);
+    const incident = await tx.incident.create({
+      data: {
+        title: input.title.slice(0, 200),
+        description: input.description,
+        reporterId: input.reporterId,
+        originConversationId: input.originConversationId ?? null,
+        category: input.category ?? null,
+        service: input.service ?? null,
+        impact,
+        urgency,
+        priority,
+        tier: input.tier ?? 'L1',
+        assignmentGroup: input.assignmentGroup ?? null,
+        confidential: input.confidential ?? false,
+        responseDueAt: due.responseDueAt,
+        resolutionDueAt: due.resolutionDueAt,
+        createdAt: now,
+      },
+    });
+    await tx.incidentEvent.create({
+      data: { incidentId: incident.id, type: 'created', actor: 'bot', data: { priority, impact, urgency } },
+    });
+    await this.emit(tx, { incident, kind: 'created', actor: 'bot' });
+    return incident;
+  }
+
+  async get(tx: Tx, ref: string): Promise<Incident> {
+    const incident = await tx.incident.findFirst({ where: incidentWhere(ref) });
+    if (!incident) throw new FrontlineError('NOT_FOUND', `incident ${ref} not found`);
+    return incident;
+  }
+
+  async update(tx: Tx, ref: string, patch: IncidentPatch, actor: string, now = new Date()): Promise<Incident> {
+    const before = await this.lock(tx, ref);
+    const data: Record<string, unknown> = {};
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const set = (key: keyof Incident & string, value: unknown) => {
+      if (value !== undefined && value !== before[key]) {
+        data[key] = value;
+        changes[key] = { from: before[key], to: value };
+      }
+    };
+    if (patch.status && patch.status !== before.status) {
+      assertTransition(before.status, patch.status);
+      set('status', patch.status);
+      if (patch.status === 'resolved') set('resolvedAt', now);
+      if (patch.status === 'closed') set('closedAt', now);
+      if (patch.status === 'reopened') set('resolvedAt', null);
+    }
+    if (patch.impact !== undefined || patch.urgency !== undefined) {
+      const impact = clampLevel(patch.impact ?? before.impact);
+      const urgency = clampLevel(patch.urgency ?? before.urgency);
+      set('impact', impact);
+      set('urgency', urgency);
+      if (!patch.priority) set('priority', priorityOf(impact, urgency, this.options.matrix ?? DEFAULT_MATRIX));
+    }
+    if (patch.priority) {
+      if (!isPriority(patch.priority)) throw new FrontlineError('BAD_REQUEST', `unknown priority ${String(patch.priority)}`);
+      set('priority', patch.priority);
+    }
+    if (changes.priority) {
+      const due = dueTimes(changes.priority.to as Priority, before.createdAt, this.options.sla ?? DEFAULT_SLA);
+      set('responseDueAt', due.responseDueAt);
+      set('resolutionDueAt', due.resolutionDueAt);
+    }
+    set('assignee', patch.assignee);
+    set('assignmentGroup', patch.assignmentGroup);
+    set('tier', patch.tier);
+    set('resolution', patch.resolution);
+    if (patch.assignee && before.status === 'new' && !patch.status) {
+      data.status = 'assigned';
+      changes.status = { from: before.status, to: 'assigned' };
+    }
+    if (Object.keys(changes).length === 0) return before;
+    const incident = await tx.incident.update({ where: { id: before.id }, data });
+    for (const [field, change] of Object.entries(changes)) {
+      if (field.endsWith('At')) continue;
+      await tx.incidentEvent.create({
+        data: { incidentId: before.id, type: `${field}_changed`, actor, data: change as never },
+      });
+    }
+    if (changes.status) {
+      await this.notifier.notify(tx, incident, 'notify.status', { status: incident.status, resolution: incident.resolution ?? '' });
+    }
+    await this.emit(tx, { incident, kind: 'updated', actor, changes });
+    return incident;
+  }
+
+  /** An agent's public reply (relayed to the reporter) or internal note (never shown to them). */
+  async comment(
+    tx: Tx,
+    ref: string,
+    input: { text: string; author: string; internal: boolean; idempotencyKey?: string },
+    now = new Date(),
+  ): Promise<Incident> {
+    let incident = await this.lock(tx, ref);
+    await tx.incidentEvent.create({
+      data: { incidentId: incident.id, type: input.internal ? 'note' : 'reply', actor: input.author, internal: input.internal, body: input.text },
+    });
+    if (!input.internal) {
+      const author: Author = { kind: 'agent', name: input.author };
+      await this.notifier.notify(tx, incident, 'notify.reply', { author: input.author, text: input.text }, { author, idempotencyKey: input.idempotencyKey });
+      if (!incident.firstRespondedAt) {
+        incident = await tx.incident.update({ where: { id: incident.id }, data: { firstRespondedAt: now } });
+      }
+    }
+    await this.emit(tx, { incident, kind: input.internal ? 'note' : 'reply', actor: input.author, text: input.text });
+    return incident;
+  }
+
+  /** The reporter added information after filing; agents see it on the timeline (and in their channel). */
+  async addReporterMessage(tx: Tx, incidentId: string, text: string, actor = 'reporter'): Promise<void> {
+    // No incident row lock here: the caller holds the conversation lock, and agents' writers take incident
+    // then conversation; taking both in the other order would deadlock.
+    const incident = await this.get(tx, incidentId);
+    await tx.incidentEvent.create({ data: { incidentId, type: 'reporter_message', actor, body: text } });
+    await this.emit(tx, { incident, kind: 'reporter_message', actor, text });
+  }
+
+  private async lock(tx: Tx, ref: string): Promise<Incident> {
+    const incident = await this.get(tx, ref);
+    await tx.$executeRaw`SELECT 1 FROM incident WHERE id = ${incident.id}::uuid FOR UPDATE`;
+    return (await tx.incident.findUnique({ where: { id: incident.id } }))!;
+  }
+
+  private async emit(tx: Tx, change: IncidentChange): Promise<void> {
+    for (const listener of this.listeners) await listener(tx, change);
+  }
+}
+
+/** Accepts a uuid, `INC-000042`, or `42`. */
+export function incidentWhere(ref: string): { id: string } | { number: number } {
+  if (/^[0-9a-f-]{36}$/i.test(ref)) return { id: ref };
+  const m = /^(?:INC-?)?(\d{1,9})$/i.exec(ref.trim());
+  if (!m) throw new FrontlineError('NOT_FOUND', `incident ${ref} not found`);
+  return { number: Number(m[1]) };
+}
+
+export { formatIncidentNumber };

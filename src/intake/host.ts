@@ -1,0 +1,72 @@
+import type { Express, RequestHandler, Router } from 'express';
+import type { AttachmentRef, ChannelHost, Choice, TranscriptMessage } from '../../channels/types.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { OutboxDispatcher } from '../outbox/dispatcher.js';
+import type { IntakePipeline } from './pipeline.js';
+
+/** The services the core offers channel adapters (see `ChannelHost` in channels/types.ts). */
+export function createChannelHost(deps: {
+  db: Database;
+  pipeline: IntakePipeline;
+  dispatcher: OutboxDispatcher;
+  app: Express;
+  logger: Logger;
+}): ChannelHost {
+  const { db, pipeline, dispatcher, app } = deps;
+  return {
+    logger: deps.logger,
+    receive: (message) => pipeline.receive(message),
+    open: (c) => pipeline.open(c),
+    mount(path: string, handler: RequestHandler | Router) {
+      app.use(path, handler);
+    },
+    async transcript(conversationId, cursor = 0) {
+      // Stop before the first outbound message still queued, so a cursor never moves past a late delivery.
+      const { rows } = await db.pool.query<{
+        id: string; seq: number; direction: 'in' | 'out'; author: string; text: string;
+        choices: Choice[] | null; attachments: AttachmentRef[] | null; created_at: Date;
+      }>(
+        `WITH gate AS (
+           SELECT min(m.seq) AS first_pending FROM message m
+            WHERE m.conversation_id = $1::uuid AND m.seq > $2 AND m.direction = 'out' AND m.delivered_at IS NULL
+              AND EXISTS (SELECT 1 FROM outbox_message o WHERE o.message_id = m.id AND o.status = 'pending'))
+         SELECT m.id::text, m.seq, m.direction, m.author, m.text, m.choices, m.attachments, m.created_at
+           FROM message m, gate
+          WHERE m.conversation_id = $1::uuid AND m.seq > $2
+            AND (gate.first_pending IS NULL OR m.seq < gate.first_pending)
+            AND (m.direction = 'in' OR m.delivered_at IS NOT NULL)
+          ORDER BY m.seq LIMIT 500`,
+        [conversationId, cursor],
+      );
+      const messages: TranscriptMessage[] = rows.map((r) => ({
+        id: r.id,
+        seq: Number(r.seq),
+        direction: r.direction,
+        author: r.author,
+        text: r.text,
+        ...(r.choices ? { choices: r.choices } : {}),
+        ...(r.attachments ? { attachments: r.attachments } : {}),
+        createdAt: r.created_at,
+      }));
+      return { messages, cursor: messages.at(-1)?.seq ?? cursor };
+    },
+    async storeAttachment(conversationId, file) {
+      const row = await db.prisma.attachment.create({
+        data: { conversationId, filename: file.filename, contentType: file.contentType, size: file.data.length, data: new Uint8Array(file.data) },
+        select: { id: true, filename: true, contentType: true, size: true },
+      });
+      return row;
+    },
+    async readAttachment(conversationId, attachmentId) {
+      const row = await db.prisma.attachment.findFirst({ where: { id: attachmentId, conversationId } });
+      if (!row) return undefined;
+      return { ref: { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size }, data: Buffer.from(row.data) };
+    },
+    onDelivered(listener) {
+      const handler = (conversationId: string) => listener(conversationId);
+      dispatcher.on('delivered', handler);
+      return () => dispatcher.off('delivered', handler);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { Author } from '../../channels/types.js';
+import type { Tx } from '../db/database.js';
+import type { Translate } from '../dialog/messages.js';
+import { formatIncidentNumber } from '../incidents/number.js';
+import { enqueueMessage } from '../outbox/enqueue.js';
+
+/**
+ * Tells the reporter about their incident in the conversation it came from, in their language, whatever the
+ * channel. Runs inside the transaction that changed the incident, so the notice and the change commit together.
+ */
+export class ReporterNotifier {
+  constructor(private readonly t: Translate) {}
+
+  async notify(
+    tx: Tx,
+    incident: { id: string; number: number; originConversationId: string | null },
+    key: string,
+    params: Record<string, unknown>,
+    options: { author?: Author; idempotencyKey?: string } = {},
+  ): Promise<string | undefined> {
+    if (!incident.originConversationId) return undefined;
+    const conversation = await tx.conversation.findUnique({
+      where: { id: incident.originConversationId },
+      select: { id: true, channel: true, locale: true, contact: { select: { locale: true } } },
+    });
+    if (!conversation) return undefined;
+    const locale = conversation.locale ?? conversation.contact.locale ?? 'en';
+    const number = formatIncidentNumber(incident.number);
+    // Status values are translated too: "resolved" reads "löst" to a Swedish reporter.
+    const status = typeof params.status === 'string' ? this.t(locale, `status.${params.status}`) : undefined;
+    const text = this.t(locale, key, { ...params, number, ...(status ? { status } : {}) });
+    return enqueueMessage(
+      tx,
+      conversation,
+      { text, author: options.author ?? { kind: 'bot' }, incidentNumber: number },
+      options.idempotencyKey,
+    );
+  }
+}

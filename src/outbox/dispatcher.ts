@@ -1,0 +1,184 @@
+import { EventEmitter } from 'node:events';
+import type pg from 'pg';
+import { type ChannelAdapter, ChannelSendError, type ConversationReference } from '../../channels/types.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { retryDelayMs } from './backoff.js';
+import type { OutboxPayload } from './enqueue.js';
+
+export interface DispatcherOptions {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  pollMs: number;
+  leaseMs: number;
+  concurrency: number;
+}
+
+interface ClaimedRow {
+  id: string;
+  conversation_id: string;
+  channel: string;
+  message_id: string | null;
+  payload: OutboxPayload;
+  idempotency_key: string;
+  attempts: number;
+  reference: ConversationReference;
+}
+
+/**
+ * Delivers outbox rows through the channels. Rows are claimed with a lease (`leased_until`) under row locks
+ * that skip rows another instance holds, so any number of instances share the work; a crashed instance's
+ * lease simply expires. Only the oldest undelivered row of each conversation is eligible, which keeps
+ * per-conversation order. Sending happens outside any transaction (PGlite has one connection).
+ */
+export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId: string, messageId: string | null] }> {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private kicked = false;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly channels: ReadonlyMap<string, ChannelAdapter>,
+    private readonly options: DispatcherOptions,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Wakes the loop now instead of at the next poll (called after a local commit queued messages). */
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** Stops claiming new rows and waits for in-flight sends, so a graceful shutdown loses no delivery. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled(this.inFlight);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed: ClaimedRow[] = [];
+      const free = this.options.concurrency - this.inFlight.size;
+      try {
+        this.kicked = false;
+        if (free > 0) claimed = await this.claim(free);
+      } catch (err) {
+        this.logger.warn({ err }, 'outbox claim failed; retrying');
+      }
+      for (const row of claimed) {
+        const p = this.deliver(row).finally(() => {
+          this.inFlight.delete(p);
+          this.kick(); // the conversation's next message (if any) became eligible
+        });
+        this.inFlight.add(p);
+      }
+      if (claimed.length === 0 && !this.kicked) await this.sleep(this.options.pollMs);
+      else if (this.inFlight.size >= this.options.concurrency) await this.sleep(this.options.pollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+
+  private async claim(limit: number): Promise<ClaimedRow[]> {
+    const { rows } = await this.pool.query<ClaimedRow>(
+      `WITH heads AS (
+         SELECT DISTINCT ON (conversation_id) id, leased_until, next_attempt_at
+         FROM outbox_message WHERE status = 'pending'
+         ORDER BY conversation_id, seq
+       ), ready AS (
+         SELECT id FROM heads
+         WHERE (leased_until IS NULL OR leased_until < now()) AND next_attempt_at <= now()
+         ORDER BY next_attempt_at LIMIT $1
+       )
+       UPDATE outbox_message o
+          SET leased_until = now() + make_interval(secs => $2::double precision / 1000), attempts = o.attempts + 1
+         FROM ready, conversation c
+        WHERE o.id = ready.id AND c.id = o.conversation_id
+          AND o.status = 'pending' AND (o.leased_until IS NULL OR o.leased_until < now())
+       RETURNING o.id::text, o.conversation_id::text, o.channel, o.message_id::text, o.payload,
+                 o.idempotency_key, o.attempts, c.reference`,
+      [limit, this.options.leaseMs],
+    );
+    return rows;
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    const channel = this.channels.get(row.channel);
+    try {
+      if (!channel) throw new ChannelSendError(`channel ${row.channel} is not enabled`, { retryable: true, retryAfterMs: 60_000 });
+      const result = await channel.send(row.reference, row.payload.message, {
+        idempotencyKey: row.idempotency_key,
+        conversationId: row.conversation_id,
+        attempt: row.attempts,
+      });
+      await this.pool.query(
+        `WITH o AS (
+           UPDATE outbox_message SET status = 'sent', sent_at = now(), leased_until = NULL, external_id = $2, last_error = NULL
+           WHERE id = $1::uuid RETURNING message_id)
+         UPDATE message SET delivered_at = now(), external_id = COALESCE($2, message.external_id)
+         FROM o WHERE message.id = o.message_id`,
+        [row.id, result.externalId ?? null],
+      );
+      this.metrics.outboundSent.inc({ channel: row.channel });
+      this.emit('delivered', row.conversation_id, row.message_id);
+    } catch (err) {
+      await this.failed(row, err);
+    }
+  }
+
+  private async failed(row: ClaimedRow, err: unknown): Promise<void> {
+    const sendError = err instanceof ChannelSendError ? err : undefined;
+    const retryable = sendError ? sendError.retryable : true; // unexpected errors: assume transient
+    const dead = !retryable || row.attempts >= this.options.maxAttempts;
+    const message = err instanceof Error ? err.message : String(err);
+    const delay = retryDelayMs(row.attempts, {
+      baseMs: this.options.baseDelayMs,
+      maxMs: this.options.maxDelayMs,
+      retryAfterMs: sendError?.retryAfterMs,
+    });
+    try {
+      await this.pool.query(
+        `UPDATE outbox_message SET status = $2::outbox_status, leased_until = NULL, last_error = $3,
+                next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+          WHERE id = $1::uuid`,
+        [row.id, dead ? 'dead' : 'pending', message.slice(0, 2000), delay],
+      );
+    } catch (dbErr) {
+      // The lease expires and another attempt happens; nothing is lost.
+      this.logger.error({ err: dbErr, outboxId: row.id }, 'could not record outbox failure');
+    }
+    if (dead) {
+      this.metrics.outboundDead.inc({ channel: row.channel });
+      this.logger.error({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error: message }, 'outbound message dead-lettered');
+    } else {
+      this.metrics.outboundFailed.inc({ channel: row.channel });
+      this.logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryInMs: delay, error: message }, 'outbound delivery failed; will retry');
+    }
+  }
+}
