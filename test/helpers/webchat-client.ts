@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from './app.js';
+
+export interface WebchatMessageJson {
+  id: string;
+  direction: 'in' | 'out';
+  author: string;
+  text: string;
+  choices?: { id: string; label: string }[];
+  attachments?: { id: string; filename: string; contentType: string; size: number; url: string }[];
+  createdAt: string;
+}
+
+/** A web chat visitor speaking the public HTTP API, as the browser widget does. */
+export class WebchatClient {
+  conversationId = '';
+  token = '';
+  cursor = '0';
+  readonly transcript: WebchatMessageJson[] = [];
+
+  constructor(readonly baseUrl: string) {}
+
+  async open(locale?: string): Promise<this> {
+    const res = await fetch(`${this.baseUrl}/webchat/v1/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(locale ? { locale } : {}),
+    });
+    if (res.status !== 201) throw new Error(`open failed: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { conversationId: string; token: string };
+    this.conversationId = body.conversationId;
+    this.token = body.token;
+    return this;
+  }
+
+  async send(body: { text?: string; choice?: string; attachments?: string[] }, idempotencyKey = randomUUID()): Promise<Response> {
+    return fetch(`${this.baseUrl}/webchat/v1/conversations/${this.conversationId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** Fetches new messages after the cursor and appends them to `transcript`. */
+  async poll(): Promise<WebchatMessageJson[]> {
+    const res = await fetch(`${this.baseUrl}/webchat/v1/conversations/${this.conversationId}/messages?after=${this.cursor}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (res.status !== 200) throw new Error(`poll failed: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { messages: WebchatMessageJson[]; cursor: string };
+    this.cursor = body.cursor;
+    const fresh = body.messages.filter((m) => !this.transcript.some((t) => t.id === m.id));
+    this.transcript.push(...fresh);
+    return fresh;
+  }
+
+  /** Waits until a bot/agent message matching `pattern` arrives; returns it. */
+  async expectReply(pattern: RegExp, timeoutMs = 10_000): Promise<WebchatMessageJson> {
+    return eventually(async () => {
+      await this.poll();
+      return this.transcript.find((m) => m.direction === 'out' && pattern.test(m.text));
+    }, timeoutMs, `a reply matching ${pattern}`);
+  }
+
+  outTexts(): string[] {
+    return this.transcript.filter((m) => m.direction === 'out').map((m) => m.text);
+  }
+}
