@@ -8,6 +8,7 @@ import { loadDialogs } from './dialog/catalog.js';
 import { DialogRunner } from './dialog/runner.js';
 import { adminRouter } from './http/api/admin.js';
 import { incidentsRouter } from './http/api/incidents.js';
+import { cors } from './http/cors.js';
 import { errorHandler, notFound, requireJson } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { openApiDocument } from './http/openapi.js';
@@ -79,6 +80,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     });
     app.use('/api/v1/incidents', ...json, incidentsRouter(db, incidents, pipeline, kick));
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
+    app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : json[0]!(req, res, (e?: unknown) => (e ? next(e) : json[1]!(req, res, next)))));
 
     const host = createChannelHost({ db, pipeline, dispatcher, app, logger });

@@ -32,7 +32,9 @@ const messageBody = z
 /** The public web chat API (`/webchat/v1`), documented in the OpenAPI file. */
 export function webchatRouter(host: ChannelHost, settings: WebchatSettings, channel = 'webchat'): Router {
   const router = express.Router();
-  const attachmentUrl = (conversationId: string) => (id: string) => `/webchat/v1/conversations/${conversationId}/attachments/${id}`;
+  // Links carry the conversation token so a plain <a href> can download (browsers cannot add a header).
+  const attachmentUrl = (conversationId: string, token?: string) => (id: string) =>
+    `/webchat/v1/conversations/${conversationId}/attachments/${id}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
   router.get('/config', (_req, res) => {
     res.json({ maxAttachmentBytes: settings.maxAttachmentBytes, title: settings.title, locale: settings.locales[0] ?? 'en', locales: settings.locales });
@@ -84,12 +86,12 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
     const claims = authorize(req, settings.secret);
     const after = cursorParam(req.query.after);
     const page = await host.transcript(claims.c, after);
-    res.json({ messages: page.messages.map((m) => present(m, attachmentUrl(claims.c))), cursor: String(page.cursor) });
+    res.json({ messages: page.messages.map((m) => present(m, attachmentUrl(claims.c, tokenOf(req)))), cursor: String(page.cursor) });
   });
 
   router.get('/conversations/:id/events', (req, res) => {
     const claims = authorize(req, settings.secret);
-    streamEvents(host, req, res, claims.c, attachmentUrl(claims.c), { pollMs: settings.pollMs, heartbeatMs: 25_000 });
+    streamEvents(host, req, res, claims.c, attachmentUrl(claims.c, tokenOf(req)), { pollMs: settings.pollMs, heartbeatMs: 25_000 });
   });
 
   router.post(
@@ -108,7 +110,7 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
       const filename = safeFilename(decodeURIComponent(req.get('x-filename') ?? 'file'));
       const contentType = (req.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
       const stored = await host.storeAttachment(claims.c, { filename, contentType, data });
-      res.status(201).json({ ...stored, url: attachmentUrl(claims.c)(stored.id) });
+      res.status(201).json({ ...stored, url: attachmentUrl(claims.c, tokenOf(req))(stored.id) });
     },
   );
 
@@ -129,10 +131,14 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
   return router;
 }
 
+function tokenOf(req: Request): string | undefined {
+  const header = req.get('authorization');
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof req.query.token === 'string' ? req.query.token : undefined;
+}
+
 /** Bearer token in the header, or `?token=` for EventSource and download links, bound to the path's id. */
 function authorize(req: Request, secret: string): WebchatClaims {
-  const header = req.get('authorization');
-  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof req.query.token === 'string' ? req.query.token : undefined;
+  const token = tokenOf(req);
   if (!token) throw new FrontlineError('UNAUTHORIZED', 'missing bearer token');
   const claims = verifyToken(token, secret);
   if (!claims) throw new FrontlineError('UNAUTHORIZED', 'invalid or expired token; start a new conversation');

@@ -131,8 +131,10 @@ function choicesFor(dialog: Dialog, state: DialogState, ask: Answer | undefined)
   return undefined;
 }
 
-const YES = /^(y|yes|yeah|yep|ok|okay|sure|ja|japp|jo|visst|sí|si|claro|vale|sim|isso|certo|👍)\b/iu;
-const NO = /^(n|no|nope|nah|nej|nä|inte|não|nao|nunca|👎)\b/iu;
+// \b is ASCII-only in JS regexes, so "sí"/"não" end at an explicit lookahead instead.
+const END = '(?=$|[\\s.,!?;:)])';
+const YES = new RegExp(`^(y|yes|yeah|yep|ok|okay|sure|ja|japp|jo|visst|sí|si|claro|vale|sim|isso|certo|👍)${END}`, 'iu');
+const NO = new RegExp(`^(n|no|nope|nah|nej|nä|inte|não|nao|nunca|👎)${END}`, 'iu');
 
 /** Returns the parsed answer, or undefined when it does not fit the expected type. */
 export function parseAnswer(ask: Answer, text: string, event: { choice?: string; attachments?: unknown[] }): unknown {

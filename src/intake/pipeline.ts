@@ -1,5 +1,5 @@
 import type { InboundMessage, ReceiveResult } from '../../channels/types.js';
-import type { Database, Tx } from '../db/database.js';
+import { type Database, Prisma, type Tx } from '../db/database.js';
 import type { DialogRunner, ConversationContext } from '../dialog/runner.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -46,12 +46,13 @@ export class IntakePipeline {
         return { duplicate: true, conversationId: conv?.id ?? '' };
       }
       const conversation = await this.conversation(tx, msg);
+      const text = msg.text ?? (msg.choice ? await this.choiceLabel(tx, conversation.id, msg.choice) : '');
       const message = await tx.message.create({
         data: {
           conversationId: conversation.id,
           direction: 'in',
           author: 'reporter',
-          text: msg.text ?? '',
+          text,
           externalId: msg.eventId,
           attachments: msg.attachments?.length ? (msg.attachments as never) : undefined,
         },
@@ -89,6 +90,17 @@ export class IntakePipeline {
     });
     this.onCommitted();
     return out;
+  }
+
+  /** A button press is shown in the transcript as the label the reporter saw. */
+  private async choiceLabel(tx: Tx, conversationId: string, choice: string): Promise<string> {
+    const last = await tx.message.findFirst({
+      where: { conversationId, direction: 'out', NOT: { choices: { equals: Prisma.DbNull } } },
+      orderBy: { seq: 'desc' },
+      select: { choices: true },
+    });
+    const found = (last?.choices as { id: string; label: string }[] | null)?.find((c) => c.id === choice);
+    return found?.label ?? choice;
   }
 
   /** Finds or creates the conversation and takes its row lock: one event per conversation at a time. */

@@ -33,7 +33,7 @@ export class WebchatClient {
     return this;
   }
 
-  async send(body: { text?: string; choice?: string; attachments?: string[] }, idempotencyKey = randomUUID()): Promise<Response> {
+  async send(body: { text?: string; choice?: string; attachments?: string[] }, idempotencyKey: string = randomUUID()): Promise<Response> {
     return fetch(`${this.baseUrl}/webchat/v1/conversations/${this.conversationId}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, 'idempotency-key': idempotencyKey },

@@ -1,0 +1,113 @@
+/**
+ * Triage of one incoming message: the model trained on the organisation's history when there is one and it is
+ * sure enough, the taxonomy's keyword rules otherwise. Loading is the only I/O; `triage(text)` is pure and
+ * synchronous, so the dialog core can call it inside a transition.
+ */
+import { loadClassifier, type Classifier, type ScoredLabel } from './classifier.js';
+import { RuleClassifier, type RuleResult } from './rules.js';
+import { maxUrgency, type Routing, type Taxonomy } from './taxonomy.js';
+
+/** Label columns the triage understands in a trained model. */
+export const CATEGORY_COLUMN = 'category';
+export const GROUP_COLUMN = 'group';
+
+export interface TriageAlternative {
+  category: string;
+  assignmentGroup: string | null;
+  score: number;
+}
+
+export interface TriageResult extends Routing {
+  /** Model: probability of the chosen class. Rules: see RuleResult.confidence. */
+  confidence: number;
+  source: 'model' | 'rules';
+  /** Runner-up categories (or groups), best first. */
+  alternatives: TriageAlternative[];
+  /** Keywords the rules matched (also filled when the model decided: they explain the confidential flag). */
+  matchedKeywords: string[];
+}
+
+export type Triage = (text: string) => TriageResult;
+
+export interface TriageOptions {
+  taxonomy: Taxonomy;
+  /** Directory written by `frontline triage train`; without it only the rules run. */
+  modelDir?: string;
+  /** An already loaded classifier (takes precedence over modelDir). */
+  classifier?: Classifier;
+  /** Below this model confidence the rules decide, if they matched anything. Default 0.5. */
+  minModelConfidence?: number;
+  /** Rule confidence from which a confidential rule match marks the ticket confidential whatever the model says. */
+  confidentialRuleConfidence?: number;
+}
+
+export function createTriage(options: TriageOptions): Triage {
+  const { taxonomy } = options;
+  const rules = new RuleClassifier(taxonomy);
+  const classifier = options.classifier ?? (options.modelDir ? loadClassifier(options.modelDir) : undefined);
+  const columns = new Set(classifier?.labels.map((l) => l.column) ?? []);
+  const usable = classifier !== undefined && (columns.has(CATEGORY_COLUMN) || columns.has(GROUP_COLUMN));
+  const minModelConfidence = options.minModelConfidence ?? 0.5;
+  const confidentialRuleConfidence = options.confidentialRuleConfidence ?? 0.5;
+
+  const fromRules = (result: RuleResult): TriageResult => {
+    const total = result.scores.reduce((sum, s) => sum + s.score, 0);
+    return {
+      ...routingOf(result),
+      confidence: result.confidence,
+      source: 'rules',
+      alternatives: result.scores
+        .filter((s) => s.category !== result.category)
+        .map((s) => ({ category: s.category, assignmentGroup: taxonomy.category(s.category)?.assignmentGroup ?? null, score: s.score / total })),
+      matchedKeywords: result.matchedKeywords,
+    };
+  };
+
+  const fromModel = (prediction: Record<string, ScoredLabel[]>, ruled: RuleResult): TriageResult => {
+    const categories = prediction[CATEGORY_COLUMN] ?? [];
+    const groups = prediction[GROUP_COLUMN] ?? [];
+    const topGroup = groups[0];
+    const groupService = topGroup ? taxonomy.findService(topGroup.label) : undefined;
+    const topCategory = categories[0];
+    const category = topCategory ? taxonomy.findCategory(topCategory.label) : groupService?.category;
+    const service = groupService && groupService.category === category ? groupService.service : undefined;
+    const routing: Routing = category
+      ? taxonomy.routing(category, service)
+      : // A label the taxonomy does not know (e.g. a numeric code) is kept as the model said it.
+        { ...taxonomy.routing(taxonomy.fallback), category: topCategory?.label ?? taxonomy.fallback.id };
+    if (topGroup) routing.assignmentGroup = groupService?.service.assignmentGroup ?? topGroup.label;
+    // Never let a confident-looking model hide a phishing report: confidential rule hits keep their flags.
+    if (ruled.confidential && ruled.confidence >= confidentialRuleConfidence) {
+      routing.confidential = true;
+      routing.minUrgency = maxUrgency(routing.minUrgency, ruled.minUrgency);
+    }
+    const ranked = categories.length > 0 ? categories : groups;
+    return {
+      ...routing,
+      confidence: ranked[0]?.score ?? 0,
+      source: 'model',
+      alternatives: ranked.slice(1).map((s) => {
+        const known = categories.length > 0 ? taxonomy.findCategory(s.label) : taxonomy.findService(s.label)?.category;
+        return {
+          category: known?.id ?? s.label,
+          assignmentGroup: categories.length > 0 ? (known?.assignmentGroup ?? null) : s.label,
+          score: s.score,
+        };
+      }),
+      matchedKeywords: ruled.matchedKeywords,
+    };
+  };
+
+  return (text: string): TriageResult => {
+    const ruled = rules.classify(text);
+    if (!usable) return fromRules(ruled);
+    const result = fromModel(classifier.predict(text, 3), ruled);
+    if (result.confidence < minModelConfidence && ruled.confidence > 0) return fromRules(ruled);
+    return result;
+  };
+}
+
+function routingOf(result: RuleResult): Routing {
+  const { category, service, assignmentGroup, tier, confidential, minUrgency } = result;
+  return { category, service, assignmentGroup, tier, confidential, minUrgency };
+}
