@@ -5,6 +5,7 @@ import { registerDbCommands } from './commands/db.js';
 import { registerIncidentCommands } from './commands/incidents.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerTriageCommands } from './commands/triage.js';
 import { fail } from './context.js';
 
 const program = new Command()
@@ -17,6 +18,7 @@ registerDbCommands(program);
 registerChatCommand(program);
 registerIncidentCommands(program);
 registerTokenCommands(program);
+registerTriageCommands(program);
 
 process.on('unhandledRejection', (err) => fail(err));
 program.parseAsync(process.argv).catch(fail);

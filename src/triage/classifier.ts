@@ -48,7 +48,7 @@ export interface ClassifierTrainOptions extends Partial<TrainOptions> {
   minDf?: number;
   /**
    * Buckets in a larger share of documents are dropped (default 0.5 from 1,000 examples up, else 1): such
-   * n-grams ("e ", " th") tell classes apart poorly and cost ~15 % of the training time.
+   * n-grams ("e ", " th") tell classes apart poorly; dropping them removes ~13 % of the terms per ticket.
    */
   maxDfRatio?: number;
   onProgress?: (progress: TrainProgress) => void;

@@ -35,7 +35,7 @@ const BIGRAM_SEED = 0x9e3779b1;
 
 /**
  * Per-bucket counters over the whole hash space, reused across calls (extraction is synchronous) and reset
- * after each document: counting through a dense array beats sorting the raw hashes by ~5×.
+ * after each document. Sorting the ~1,500 raw hashes of a ticket instead was the largest featurisation cost.
  */
 let counters = new Float32Array(0);
 let touched = new Int32Array(4096);

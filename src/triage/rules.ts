@@ -3,7 +3,7 @@
  * own tickets, and the safety net when the model is unsure.
  */
 import { normalizeText, tokenize } from './normalize.js';
-import type { CategoryDefinition, Routing, ServiceDefinition, Taxonomy } from './taxonomy.js';
+import { maxUrgency, type CategoryDefinition, type Routing, type ServiceDefinition, type Taxonomy, type Urgency } from './taxonomy.js';
 
 export interface RuleResult extends Routing {
   /** 0 when nothing matched; grows with the winning score and its lead over the runner-up (max 0.95). */
@@ -12,6 +12,11 @@ export interface RuleResult extends Routing {
   matchedKeywords: string[];
   /** Every category that matched anything, best first. */
   scores: { category: string; score: number }[];
+  /**
+   * Strong evidence (score ≥ SENSITIVE_SCORE) for a confidential category even when another category won,
+   * e.g. "Outlook stopped syncing after I clicked a phishing link": the ticket must still be handled as such.
+   */
+  sensitive: { category: string; minUrgency: Urgency | null; matchedKeywords: string[] } | null;
 }
 
 interface Keyword {
@@ -34,6 +39,8 @@ interface Match {
 const CATEGORY_WEIGHT = 1;
 const SERVICE_WEIGHT = 2;
 const PER_EXTRA_WORD = 0.25;
+/** One service keyword or two category keywords. */
+const SENSITIVE_SCORE = 2;
 
 function compile(source: string, category: CategoryDefinition, service: ServiceDefinition | undefined): Keyword | undefined {
   const prefix = source.trim().endsWith('*');
@@ -84,7 +91,7 @@ export class RuleClassifier {
       (a, b) => b[1] - a[1] || Number(b[0].confidential) - Number(a[0].confidential) || order.indexOf(a[0]) - order.indexOf(b[0]),
     );
     const [best, second] = ranked;
-    if (!best) return { ...this.taxonomy.routing(this.taxonomy.fallback), confidence: 0, matchedKeywords: [], scores: [] };
+    if (!best) return { ...this.taxonomy.routing(this.taxonomy.fallback), confidence: 0, matchedKeywords: [], scores: [], sensitive: null };
 
     const category = best[0];
     const own = matches.filter((m) => m.keyword.category === category);
@@ -92,12 +99,28 @@ export class RuleClassifier {
     for (const m of own) if (m.keyword.service) serviceScores.set(m.keyword.service, (serviceScores.get(m.keyword.service) ?? 0) + m.keyword.weight);
     const service = [...serviceScores.entries()].sort((a, b) => b[1] - a[1] || category.services.indexOf(a[0]) - category.services.indexOf(b[0]))[0]?.[0];
     const confidence = Math.min(0.95, best[1] / (best[1] + (second?.[1] ?? 0) + 1));
+    const sensitive = ranked.find(([c, score]) => c.confidential && score >= SENSITIVE_SCORE)?.[0];
     return {
       ...this.taxonomy.routing(category, service),
       confidence,
-      matchedKeywords: [...new Set(own.map((m) => m.keyword.source))],
+      matchedKeywords: this.sourcesOf(matches, category),
       scores: ranked.map(([c, score]) => ({ category: c.id, score })),
+      sensitive: sensitive ? this.sensitiveOf(sensitive, matches) : null,
     };
+  }
+
+  private sourcesOf(matches: Match[], category: CategoryDefinition): string[] {
+    return [...new Set(matches.filter((m) => m.keyword.category === category).map((m) => m.keyword.source))];
+  }
+
+  /** The confidential category's own floor and, if one matched, its services' floors (the strictest wins). */
+  private sensitiveOf(category: CategoryDefinition, matches: Match[]): NonNullable<RuleResult['sensitive']> {
+    const own = matches.filter((m) => m.keyword.category === category);
+    const minUrgency = own.reduce<Urgency | null>(
+      (floor, m) => maxUrgency(floor, m.keyword.service?.minUrgency ?? null),
+      category.minUrgency ?? null,
+    );
+    return { category: category.id, minUrgency, matchedKeywords: this.sourcesOf(matches, category) };
   }
 
   private findMatches(words: string[]): Match[] {

@@ -23,7 +23,7 @@ export interface TriageResult extends Routing {
   source: 'model' | 'rules';
   /** Runner-up categories (or groups), best first. */
   alternatives: TriageAlternative[];
-  /** Keywords the rules matched (also filled when the model decided: they explain the confidential flag). */
+  /** Keywords the rules matched (also when the model decided: they explain a confidential flag). */
   matchedKeywords: string[];
 }
 
@@ -37,8 +37,6 @@ export interface TriageOptions {
   classifier?: Classifier;
   /** Below this model confidence the rules decide, if they matched anything. Default 0.5. */
   minModelConfidence?: number;
-  /** Rule confidence from which a confidential rule match marks the ticket confidential whatever the model says. */
-  confidentialRuleConfidence?: number;
 }
 
 export function createTriage(options: TriageOptions): Triage {
@@ -48,7 +46,6 @@ export function createTriage(options: TriageOptions): Triage {
   const columns = new Set(classifier?.labels.map((l) => l.column) ?? []);
   const usable = classifier !== undefined && (columns.has(CATEGORY_COLUMN) || columns.has(GROUP_COLUMN));
   const minModelConfidence = options.minModelConfidence ?? 0.5;
-  const confidentialRuleConfidence = options.confidentialRuleConfidence ?? 0.5;
 
   const fromRules = (result: RuleResult): TriageResult => {
     const total = result.scores.reduce((sum, s) => sum + s.score, 0);
@@ -76,11 +73,6 @@ export function createTriage(options: TriageOptions): Triage {
       : // A label the taxonomy does not know (e.g. a numeric code) is kept as the model said it.
         { ...taxonomy.routing(taxonomy.fallback), category: topCategory?.label ?? taxonomy.fallback.id };
     if (topGroup) routing.assignmentGroup = groupService?.service.assignmentGroup ?? topGroup.label;
-    // Never let a confident-looking model hide a phishing report: confidential rule hits keep their flags.
-    if (ruled.confidential && ruled.confidence >= confidentialRuleConfidence) {
-      routing.confidential = true;
-      routing.minUrgency = maxUrgency(routing.minUrgency, ruled.minUrgency);
-    }
     const ranked = categories.length > 0 ? categories : groups;
     return {
       ...routing,
@@ -100,10 +92,23 @@ export function createTriage(options: TriageOptions): Triage {
 
   return (text: string): TriageResult => {
     const ruled = rules.classify(text);
-    if (!usable) return fromRules(ruled);
-    const result = fromModel(classifier.predict(text, 3), ruled);
-    if (result.confidence < minModelConfidence && ruled.confidence > 0) return fromRules(ruled);
-    return result;
+    let result = usable ? fromModel(classifier.predict(text, 3), ruled) : fromRules(ruled);
+    if (result.source === 'model' && result.confidence < minModelConfidence && ruled.confidence > 0) result = fromRules(ruled);
+    return withSensitiveFlags(result, ruled);
+  };
+}
+
+/**
+ * Never let another category hide a phishing report or a stolen laptop: strong keyword evidence for a
+ * confidential category keeps the ticket confidential and its urgency floor, whoever decided the category.
+ */
+function withSensitiveFlags(result: TriageResult, ruled: RuleResult): TriageResult {
+  if (!ruled.sensitive) return result;
+  return {
+    ...result,
+    confidential: true,
+    minUrgency: maxUrgency(result.minUrgency, ruled.sensitive.minUrgency),
+    matchedKeywords: [...new Set([...result.matchedKeywords, ...ruled.sensitive.matchedKeywords])],
   };
 }
 

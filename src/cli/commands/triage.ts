@@ -107,6 +107,11 @@ export function registerTriageCommands(program: Command): void {
       const textColumns = opts.text ?? [...classifier.textColumns];
       const dataset = readDataset(opts.input);
       requireColumns(dataset, textColumns, opts.input);
+      // `… | head` closes the pipe early; that is the reader's choice, not an error.
+      process.stdout.once('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
       // Buffered in chunks: one write per row is the slowest part on large files.
       let chunk = '';
       for (const row of dataset.rows) {
