@@ -53,15 +53,14 @@ export async function readKbSource(source: string): Promise<KbArticleInput[]> {
   if (!info) throw new FrontlineError('NOT_FOUND', `KB source not found: ${source}`);
   const articles = info.isDirectory() ? await readMarkdownDir(source) : await readJsonl(source);
   const seen = new Map<string, string>();
-  for (const [i, a] of articles.entries()) {
-    const where = a.origin;
-    const first = seen.get(a.article.id);
+  for (const { article, origin } of articles) {
+    const first = seen.get(article.id);
     if (first) {
-      throw new FrontlineError('BAD_REQUEST', `${where}: duplicate article id "${a.article.id}" (first in ${first})`, {
-        source: where,
+      throw new FrontlineError('BAD_REQUEST', `${origin}: duplicate article id "${article.id}" (first in ${first})`, {
+        source: origin,
       });
     }
-    seen.set(a.article.id, where ?? String(i));
+    seen.set(article.id, origin);
   }
   return articles.map((a) => a.article);
 }

@@ -9,7 +9,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['wifi', 'wlan', 'wireless', 'tradlost', 'tradlosa', 'tradlos', 'inalambrico', 'inalambrica', 'wi-fi'],
   ['network', 'natverk', 'natverket', 'natet', 'rede', 'lan', 'ethernet'],
   ['internet', 'web', 'online', 'uppkoppling', 'uppkopplad', 'conexion', 'conexao'],
-  ['password', 'passcode', 'passwd', 'pwd', 'losenord', 'losen', 'contrasena', 'clave', 'senha', 'pin'],
+  ['password', 'passcode', 'passwd', 'pwd', 'losenord', 'losen', 'contrasena', 'clave', 'senha'],
   ['email', 'e-mail', 'mail', 'mails', 'emails', 'correo', 'correos', 'epost', 'e-post', 'mejl', 'mejlen', 'mailen', 'e-mails'],
   ['login', 'logon', 'signin', 'sign-in', 'log', 'inloggning', 'logga', 'iniciar', 'sesion', 'acceder', 'entrar', 'acesso', 'acessar', 'logar'],
   ['locked', 'lockout', 'blocked', 'utelast', 'sparrad', 'sparrat', 'sparrad', 'bloqueado', 'bloqueada', 'bloqueio', 'bloqueo'],

@@ -38,21 +38,21 @@ docs AS (
   FROM kb_article a JOIN langs l ON l.code = a.language
   WHERE $2::text IS NULL OR a.category = $2
 ),
-doc_len AS (
-  SELECT d.id, d.language, sum(cardinality(u.positions))::float8 AS dl
+doc_terms AS (
+  SELECT d.id, d.language, u.lexeme, u.weights, cardinality(u.positions) AS occurrences
   FROM docs d CROSS JOIN LATERAL unnest(d.v) AS u
-  GROUP BY 1, 2
+),
+doc_len AS (
+  SELECT id, language, sum(occurrences)::float8 AS dl FROM doc_terms GROUP BY 1, 2
 ),
 stats AS (
   SELECT language, count(*)::float8 AS n, avg(dl) AS avgdl FROM doc_len GROUP BY 1
 ),
 hits AS (
-  SELECT d.id, d.language, q.lexeme, q.weight,
+  SELECT t.id, t.language, q.lexeme, q.weight,
     (SELECT sum(CASE w WHEN 'A' THEN ${FIELD_WEIGHT.A} WHEN 'B' THEN ${FIELD_WEIGHT.B} ELSE ${FIELD_WEIGHT.D} END)
-       FROM unnest(u.weights) AS w)::float8 AS tf
-  FROM docs d
-  CROSS JOIN LATERAL unnest(d.v) AS u
-  JOIN q ON q.language = d.language AND q.lexeme = u.lexeme
+       FROM unnest(t.weights) AS w)::float8 AS tf
+  FROM doc_terms t JOIN q ON q.language = t.language AND q.lexeme = t.lexeme
 ),
 df AS (
   SELECT language, lexeme, count(*)::float8 AS df FROM hits GROUP BY 1, 2
