@@ -140,6 +140,79 @@ export interface TranscriptMessage {
   createdAt: Date;
 }
 
+/** An incident as channels show it (triage cards, App Home, status replies). */
+export interface IncidentView {
+  id: string;
+  /** `INC-000042`. */
+  number: string;
+  title: string;
+  description: string;
+  category: string | null;
+  service: string | null;
+  priority: string;
+  impact: number;
+  urgency: number;
+  status: string;
+  tier: string;
+  assignee: string | null;
+  assignmentGroup: string | null;
+  confidential: boolean;
+  resolution: string | null;
+  reporter: { id: string; name: string | null; email: string | null };
+  /** Channel of the conversation the incident came from (`webchat`, `slack`, `email`…). */
+  originChannel: string | null;
+  responseDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  createdAt: Date;
+}
+
+export interface IncidentChangeEvent {
+  incident: IncidentView;
+  kind: 'created' | 'updated' | 'reply' | 'note' | 'reporter_message';
+  /** `bot`, `reporter`, `api:<token name>`, `slack:<agent>`… */
+  actor: string;
+  changes?: Record<string, { from: unknown; to: unknown }>;
+  text?: string;
+}
+
+/** Writes outbound work inside the transaction of the change being observed: it commits with it or not at all. */
+export interface OutboxWriter {
+  /**
+   * Queues a message into a service-desk thread that is not a reporter conversation (e.g. a triage channel
+   * or a card's thread). The thread is created on first use. Returns our message id.
+   */
+  post(target: { channel: string; threadKey: string; reference: ConversationReference }, message: OutboundMessage, options?: { idempotencyKey?: string }): Promise<string>;
+  /** Queues an in-place edit of a message queued earlier by `post` (by our message id), e.g. a card update. */
+  edit(messageId: string, message: OutboundMessage): Promise<void>;
+  /** Small per-incident values a channel keeps, e.g. the message id of its triage card. */
+  getLink(incidentId: string, key: string): Promise<string | undefined>;
+  setLink(incidentId: string, key: string, value: string): Promise<void>;
+  /** The platform id of a message once delivered (e.g. a Slack `ts`), or undefined while still queued. */
+  externalIdOf(messageId: string): Promise<string | undefined>;
+}
+
+export interface IncidentPatchInput {
+  status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed' | 'reopened' | 'cancelled';
+  priority?: 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+  impact?: number;
+  urgency?: number;
+  assignee?: string | null;
+  assignmentGroup?: string | null;
+  tier?: 'L1' | 'L2' | 'L3';
+  resolution?: string;
+}
+
+/** What agents do from a channel (Slack buttons, thread replies, commands). Each call is one transaction. */
+export interface AgentActions {
+  get(ref: string): Promise<IncidentView | undefined>;
+  /** Public reply (relayed to the reporter on their channel) or internal note. */
+  comment(ref: string, input: { text: string; author: string; internal: boolean; idempotencyKey?: string }): Promise<IncidentView>;
+  /** Throws a FrontlineError with code INVALID_TRANSITION for a status change the lifecycle forbids. */
+  update(ref: string, patch: IncidentPatchInput, actor: string): Promise<IncidentView>;
+  /** Incidents reported by the person behind a channel account, newest first (e.g. Slack App Home). */
+  listForReporter(channel: string, externalUserId: string, options?: { openOnly?: boolean; limit?: number }): Promise<IncidentView[]>;
+}
+
 /** What the core offers an adapter when it starts. */
 export interface ChannelHost {
   /**
@@ -159,6 +232,13 @@ export interface ChannelHost {
   readAttachment(conversationId: string, attachmentId: string): Promise<{ ref: AttachmentRef; data: Buffer } | undefined>;
   /** Subscribes to local deliveries (to push them to open streams); returns the unsubscribe function. */
   onDelivered(listener: (conversationId: string) => void): () => void;
+  /** Agent-side incident actions (for channels that are also the agents' workspace). */
+  incidents: AgentActions;
+  /**
+   * Observes every incident change inside its transaction; whatever the listener queues through `outbox`
+   * commits with the change (e.g. post or update a triage card, mirror a reporter's message into its thread).
+   */
+  onIncidentChange(listener: (change: IncidentChangeEvent, outbox: OutboxWriter) => Promise<void>): void;
   /** Mounts the adapter's HTTP routes (webhooks, widget assets) under the shared server. */
   mount(path: string, handler: import('express').RequestHandler | import('express').Router): void;
   logger: import('pino').Logger;
@@ -184,8 +264,11 @@ export interface ChannelAdapter<Ref extends ConversationReference = Conversation
   decodeThreadKey(threadKey: string): Partial<Ref>;
   /** Delivers one message into a conversation. Throws {@link ChannelSendError} on failure. */
   send(reference: Ref, message: OutboundMessage, context: SendContext): Promise<SendResult>;
-  /** Edits a message sent earlier, where the platform allows it (`capabilities.edit`). */
-  update?(reference: Ref, externalId: string, message: OutboundMessage, context: SendContext): Promise<void>;
+  /**
+   * Edits a message sent earlier, where the platform allows it (`capabilities.edit`). Without it, queued edits
+   * are delivered as new messages.
+   */
+  update?(reference: Ref, externalId: string, message: OutboundMessage, context: SendContext): Promise<SendResult | void>;
   /** Reported by `/readyz`: credentials valid, connection up. */
   health(): Promise<ChannelHealth>;
 }

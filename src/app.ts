@@ -83,7 +83,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : json[0]!(req, res, (e?: unknown) => (e ? next(e) : json[1]!(req, res, next)))));
 
-    const host = createChannelHost({ db, pipeline, dispatcher, app, logger });
+    const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger });
     const adapters: ChannelAdapter[] = [];
     if (config.WEBCHAT_ENABLED) {
       adapters.push(new WebchatAdapter({

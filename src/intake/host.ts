@@ -2,7 +2,11 @@ import type { Express, RequestHandler, Router } from 'express';
 import type { AttachmentRef, ChannelHost, Choice, TranscriptMessage } from '../../channels/types.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { createAgentActions } from '../agents/actions.js';
+import type { IncidentService } from '../incidents/service.js';
+import { toIncidentView } from '../incidents/view.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
+import { createOutboxWriter } from '../outbox/writer.js';
 import type { IntakePipeline } from './pipeline.js';
 
 /** The services the core offers channel adapters (see `ChannelHost` in channels/types.ts). */
@@ -10,11 +14,20 @@ export function createChannelHost(deps: {
   db: Database;
   pipeline: IntakePipeline;
   dispatcher: OutboxDispatcher;
+  incidents: IncidentService;
   app: Express;
   logger: Logger;
 }): ChannelHost {
-  const { db, pipeline, dispatcher, app } = deps;
+  const { db, pipeline, dispatcher, app, incidents } = deps;
+  const kick = () => dispatcher.kick();
   return {
+    incidents: createAgentActions(db, incidents, pipeline, kick),
+    onIncidentChange(listener) {
+      incidents.onChange(async (tx, change) => {
+        const incident = await toIncidentView(tx, change.incident);
+        await listener({ incident, kind: change.kind, actor: change.actor, changes: change.changes, text: change.text }, createOutboxWriter(tx));
+      });
+    },
     logger: deps.logger,
     receive: (message) => pipeline.receive(message),
     open: (c) => pipeline.open(c),

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
-import { type ChannelAdapter, ChannelSendError, type ConversationReference } from '../../channels/types.js';
+import { type ChannelAdapter, ChannelSendError, type ConversationReference, type SendContext, type SendResult } from '../../channels/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { retryDelayMs } from './backoff.js';
@@ -132,16 +132,13 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
     const channel = this.channels.get(row.channel);
     try {
       if (!channel) throw new ChannelSendError(`channel ${row.channel} is not enabled`, { retryable: true, retryAfterMs: 60_000 });
-      const result = await channel.send(row.reference, row.payload.message, {
-        idempotencyKey: row.idempotency_key,
-        conversationId: row.conversation_id,
-        attempt: row.attempts,
-      });
+      const context = { idempotencyKey: row.idempotency_key, conversationId: row.conversation_id, attempt: row.attempts };
+      const result = row.payload.op === 'edit' ? await this.edit(channel, row, context) : await channel.send(row.reference, row.payload.message, context);
       await this.pool.query(
         `WITH o AS (
            UPDATE outbox_message SET status = 'sent', sent_at = now(), leased_until = NULL, external_id = $2, last_error = NULL
            WHERE id = $1::uuid RETURNING message_id)
-         UPDATE message SET delivered_at = now(), external_id = COALESCE($2, message.external_id)
+         UPDATE message SET delivered_at = COALESCE(message.delivered_at, now()), external_id = COALESCE($2, message.external_id)
          FROM o WHERE message.id = o.message_id`,
         [row.id, result.externalId ?? null],
       );
@@ -150,6 +147,19 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
     } catch (err) {
       await this.failed(row, err);
     }
+  }
+
+  /** Edits the target message in place where the channel can; otherwise sends the new content as a message. */
+  private async edit(channel: ChannelAdapter, row: ClaimedRow, context: SendContext): Promise<SendResult> {
+    const payload = row.payload as Extract<OutboxPayload, { op: 'edit' }>;
+    const { rows } = await this.pool.query<{ external_id: string | null }>('SELECT external_id FROM message WHERE id = $1::uuid', [payload.targetMessageId]);
+    const externalId = rows[0]?.external_id;
+    if (channel.update && externalId) {
+      await channel.update(row.reference, externalId, payload.message, context);
+      return { externalId };
+    }
+    if (channel.update && !externalId) throw new ChannelSendError('the message to edit was never delivered', { retryable: false });
+    return channel.send(row.reference, payload.message, context);
   }
 
   private async failed(row: ClaimedRow, err: unknown): Promise<void> {

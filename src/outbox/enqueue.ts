@@ -7,10 +7,11 @@ export interface OutboxTarget {
   channel: string;
 }
 
-/** What the dispatcher hands to `ChannelAdapter.send`; stored as the outbox row's payload. */
-export interface OutboxPayload {
-  message: OutboundMessage;
-}
+/**
+ * What the dispatcher hands to the channel; stored as the outbox row's payload. `edit` replaces the content
+ * of a message sent earlier in the same conversation (per-conversation order guarantees it was sent first).
+ */
+export type OutboxPayload = { op?: 'send'; message: OutboundMessage } | { op: 'edit'; targetMessageId: string; message: OutboundMessage };
 
 /**
  * Queues an outbound message inside the caller's transaction: the transcript row and the outbox row commit
@@ -49,4 +50,19 @@ export async function enqueueMessage(
     },
   });
   return messageId;
+}
+
+/** Queues an in-place edit of an earlier outbound message (e.g. a triage card after the incident changed). */
+export async function enqueueEdit(tx: Tx, targetMessageId: string, message: OutboundMessage, idempotencyKey: string = randomUUID()): Promise<void> {
+  const target = await tx.message.findUnique({
+    where: { id: targetMessageId },
+    select: { conversationId: true, conversation: { select: { channel: true } } },
+  });
+  if (!target) throw new Error(`cannot edit unknown message ${targetMessageId}`);
+  await tx.$executeRaw`SELECT 1 FROM conversation WHERE id = ${target.conversationId}::uuid FOR UPDATE`;
+  await tx.message.update({ where: { id: targetMessageId }, data: { text: message.text } });
+  const payload: OutboxPayload = { op: 'edit', targetMessageId, message: { ...message, messageId: targetMessageId } };
+  await tx.outboxMessage.create({
+    data: { conversationId: target.conversationId, channel: target.conversation.channel, payload: payload as never, idempotencyKey },
+  });
 }
