@@ -32,6 +32,11 @@ export class DialogRunner {
     await this.save(tx, conversation.id, dialog, final, undefined);
   }
 
+  /** The definition a stored session is pinned to, or undefined when that version is no longer loaded. */
+  pinned(definitionId: string, version: number): Dialog | undefined {
+    return this.dialogs.get(versionKey(definitionId, version));
+  }
+
   /** Runs one reporter event through the conversation's session, creating the session if there is none. */
   async handle(tx: Tx, conversation: ConversationContext, event: DialogEvent): Promise<void> {
     const session = await tx.dialogSession.findUnique({ where: { conversationId: conversation.id } });

@@ -3,6 +3,7 @@ import { type Database, Prisma, type Tx } from '../db/database.js';
 import type { DialogRunner, ConversationContext } from '../dialog/runner.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { receiveFast } from './fast-path.js';
 import { resolveContact } from './identity.js';
 
 export interface OpenConversation {
@@ -33,7 +34,7 @@ export class IntakePipeline {
 
   async receive(msg: InboundMessage): Promise<ReceiveResult> {
     const timer = this.metrics.dialogStep.startTimer({ channel: msg.channel });
-    const result = await this.transaction(async (tx) => {
+    const result = (await this.tryFast(msg)) ?? (await this.transaction(async (tx) => {
       const fresh = await tx.$queryRaw<{ id: string }[]>`
         INSERT INTO inbound_event (id, channel, external_id, received_at)
         VALUES (gen_random_uuid(), ${msg.channel}, ${msg.eventId}, now())
@@ -65,7 +66,7 @@ export class IntakePipeline {
         attachments: msg.attachments,
       });
       return { duplicate: false, conversationId: conversation.id, messageId: message.id };
-    });
+    }));
     timer();
     if (result.duplicate) {
       this.metrics.inboundDuplicates.inc({ channel: msg.channel });
@@ -75,6 +76,15 @@ export class IntakePipeline {
       this.onCommitted();
     }
     return result;
+  }
+
+  private async tryFast(msg: InboundMessage): Promise<ReceiveResult | undefined> {
+    try {
+      return await receiveFast(this.db.pool, this.runner, msg);
+    } catch (err) {
+      if (!isRetryable(err)) throw err;
+      return undefined; // a conflict: the general path retries with backoff
+    }
   }
 
   /**

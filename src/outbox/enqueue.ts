@@ -13,6 +13,12 @@ export interface OutboxTarget {
  */
 export type OutboxPayload = { op?: 'send'; message: OutboundMessage } | { op: 'edit'; targetMessageId: string; message: OutboundMessage };
 
+/** How the transcript names who spoke: `bot`, `system`, or `agent:<name>`. */
+export const authorLabel = (message: OutboundMessage): string =>
+  message.author.kind === 'agent' ? `agent:${message.author.name}` : message.author.kind;
+
+export const sendPayload = (message: OutboundMessage, messageId: string): OutboxPayload => ({ message: { ...message, messageId } });
+
 /**
  * Queues an outbound message inside the caller's transaction: the transcript row and the outbox row commit
  * together with whatever state change caused them, or not at all. Returns our message id.
@@ -27,7 +33,7 @@ export async function enqueueMessage(
   // transcript reader never skips a message that commits late.
   await tx.$executeRaw`SELECT 1 FROM conversation WHERE id = ${target.id}::uuid FOR UPDATE`;
   const messageId = randomUUID();
-  const author = message.author.kind === 'agent' ? `agent:${message.author.name}` : message.author.kind;
+  const author = authorLabel(message);
   await tx.message.create({
     data: {
       id: messageId,
@@ -39,7 +45,7 @@ export async function enqueueMessage(
       attachments: message.attachments ? (message.attachments as never) : undefined,
     },
   });
-  const payload: OutboxPayload = { message: { ...message, messageId } };
+  const payload = sendPayload(message, messageId);
   await tx.outboxMessage.create({
     data: {
       conversationId: target.id,
