@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImapSource, type ImapCheckpointState, type ImapSourceOptions } from '../../../channels/email/imap-source.js';
+import { DovecotServer, dovecotMissingReason, findDovecot } from './dovecot.js';
+import { FreezableProxy } from './imap-proxy.js';
+
+const hasDovecot = findDovecot() !== undefined;
+if (!hasDovecot) console.warn(dovecotMissingReason);
+
+/** Mails delivered in the restart test; the issue asks for 500. */
+const STREAM_N = Number(process.env.FRONTLINE_IMAP_STREAM_N ?? 500);
+
+const log = (level: string) => (process.env.DEBUG_IMAP ? (o: object, m?: string) => console.log(level, m, JSON.stringify(o).slice(0, 200)) : () => {});
+const quiet = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+
+function mail(id: string, subject = `Mail ${id}`): string {
+  return [
+    'From: Reporter <reporter@example.com>',
+    'To: support@frontline.test',
+    `Subject: ${subject}`,
+    `Message-ID: <${id}@example.com>`,
+    'Date: Mon, 3 Mar 2025 09:15:00 +0100',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Body of ${id}`,
+    '',
+  ].join('\r\n');
+}
+
+class MemoryCheckpoint {
+  state: ImapCheckpointState | null = null;
+  async load(): Promise<ImapCheckpointState | null> {
+    return this.state;
+  }
+  async save(state: ImapCheckpointState): Promise<void> {
+    this.state = { ...state };
+  }
+}
+
+/** Collects delivered Message-IDs and lets a test wait for a count. */
+class Inbox {
+  readonly ids: string[] = [];
+  private waiters: { n: number; resolve: () => void }[] = [];
+  onMail = async (raw: Buffer): Promise<void> => {
+    const id = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '?';
+    this.ids.push(id);
+    this.waiters = this.waiters.filter((w) => (this.ids.length >= w.n ? (w.resolve(), false) : true));
+  };
+  waitFor(n: number, timeoutMs = 20_000): Promise<void> {
+    if (this.ids.length >= n) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${this.ids.length}/${n} mails after ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+}
+
+const settle = (ms = 300): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!hasDovecot)('ImapSource against a real Dovecot', () => {
+  let server: DovecotServer;
+  const sources: ImapSource[] = [];
+
+  beforeAll(async () => {
+    server = new DovecotServer();
+    await server.start();
+  });
+  afterAll(async () => {
+    await Promise.all(sources.map((s) => s.stop()));
+    await server?.destroy();
+  });
+
+  async function emptyInbox(): Promise<void> {
+    await server.withClient(async (client) => {
+      for (const box of ['INBOX', 'Processed']) {
+        const lock = await client.getMailboxLock(box);
+        try {
+          await client.messageDelete('1:*');
+        } finally {
+          lock.release();
+        }
+      }
+    });
+  }
+
+  function source(overrides: Partial<ImapSourceOptions> & Pick<ImapSourceOptions, 'onMail' | 'checkpoint'>): ImapSource {
+    const s = new ImapSource({
+      ...server.imap,
+      processedAction: { kind: 'seen' },
+      logger: quiet,
+      initialSync: 'all',
+      reconnect: { initialMs: 50, maxMs: 500 },
+      autoIdleDelayMs: 200,
+      ...overrides,
+    });
+    sources.push(s);
+    return s;
+  }
+
+  it('delivers new mail through IDLE exactly once and flags it \\Seen', async () => {
+    await emptyInbox();
+    const inbox = new Inbox();
+    const checkpoint = new MemoryCheckpoint();
+    // A long poll interval: only IDLE can bring the mail in within the wait below.
+    const s = source({ onMail: inbox.onMail, checkpoint, pollIntervalMs: 600_000 });
+    s.start();
+    await s.whenConnected();
+    await settle(500); // let imapflow enter IDLE
+    await server.deliver([mail('idle-1')]);
+    await inbox.waitFor(1, 10_000);
+    await settle(800);
+    expect(inbox.ids).toEqual(['<idle-1@example.com>']);
+    const flags = await server.withClient(async (client) => {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        const [message] = await client.fetchAll('1:*', { flags: true });
+        return message?.flags;
+      } finally {
+        lock.release();
+      }
+    });
+    expect(flags?.has('\\Seen')).toBe(true);
+    expect(checkpoint.state?.lastUid).toBeGreaterThan(0);
+    await s.stop();
+  });
+
+  it(`loses and duplicates nothing across a Dovecot restart in the middle of ${STREAM_N} mails`, async () => {
+    await emptyInbox();
+    const inbox = new Inbox();
+    const checkpoint = new MemoryCheckpoint();
+    // A handler that takes a few ms (like a database write) keeps the source busy while the server restarts.
+    const slowHandler = async (raw: Buffer): Promise<void> => {
+      await settle(4);
+      await inbox.onMail(raw);
+    };
+    const s = source({ onMail: slowHandler, checkpoint, pollIntervalMs: 2_000, batchSize: 25 });
+    s.start();
+    await s.whenConnected();
+    const ids = Array.from({ length: STREAM_N }, (_, i) => `stream-${i}`);
+    const half = Math.floor(STREAM_N / 2);
+    await server.deliver(ids.slice(0, half).map((id) => mail(id)));
+    await inbox.waitFor(Math.min(20, half));
+    // The restart must hit the middle of the stream for this test to mean anything.
+    expect(inbox.ids.length).toBeLessThan(half);
+    await server.restart();
+    await server.deliver(ids.slice(half).map((id) => mail(id)));
+    await inbox.waitFor(STREAM_N, 60_000);
+    await settle(1_000);
+    expect(new Set(inbox.ids).size).toBe(STREAM_N);
+    expect(inbox.ids.length).toBe(STREAM_N);
+    expect(s.health().reconnects).toBeGreaterThanOrEqual(1);
+    await s.stop();
+  }, 120_000);
+
+  it('resumes from the checkpoint in a new source instance', async () => {
+    await emptyInbox();
+    const checkpoint = new MemoryCheckpoint();
+    const first = new Inbox();
+    const a = source({ onMail: first.onMail, checkpoint, processedAction: { kind: 'none' } });
+    await server.deliver(['a', 'b', 'c'].map((id) => mail(`cp-${id}`)));
+    a.start();
+    await first.waitFor(3);
+    await a.stop();
+    await server.deliver(['d', 'e'].map((id) => mail(`cp-${id}`)));
+    const second = new Inbox();
+    const b = source({ onMail: second.onMail, checkpoint, processedAction: { kind: 'none' } });
+    b.start();
+    await second.waitFor(2);
+    await settle(500);
+    expect(second.ids).toEqual(['<cp-d@example.com>', '<cp-e@example.com>']);
+    await b.stop();
+  });
+
+  it('re-scans after a UIDVALIDITY change and skips mail it already handled (by Message-ID)', async () => {
+    await emptyInbox();
+    const checkpoint = new MemoryCheckpoint();
+    const first = new Inbox();
+    const a = source({ onMail: first.onMail, checkpoint, processedAction: { kind: 'none' } });
+    await server.deliver(['1', '2', '3'].map((id) => mail(`uv-${id}`)));
+    a.start();
+    await first.waitFor(3);
+    await a.stop();
+    const before = checkpoint.state?.uidValidity;
+    await server.resetUidValidity();
+    await server.deliver([mail('uv-4')]);
+    const second = new Inbox();
+    const handled = new Set(first.ids);
+    const b = source({
+      onMail: second.onMail,
+      checkpoint,
+      processedAction: { kind: 'none' },
+      knownMessageIds: async (ids) => new Set(ids.filter((id) => handled.has(id))),
+    });
+    b.start();
+    await second.waitFor(1);
+    await settle(500);
+    expect(checkpoint.state?.uidValidity).not.toBe(before);
+    expect(second.ids).toEqual(['<uv-4@example.com>']);
+    await b.stop();
+  });
+
+  it('moves processed mail to the configured folder', async () => {
+    await emptyInbox();
+    const inbox = new Inbox();
+    const s = source({ onMail: inbox.onMail, checkpoint: new MemoryCheckpoint(), processedAction: { kind: 'move', folder: 'Processed' } });
+    await server.deliver([mail('mv-1'), mail('mv-2')]);
+    s.start();
+    await inbox.waitFor(2);
+    await settle(500);
+    const counts = await server.withClient(async (client) => {
+      const inboxStatus = await client.status('INBOX', { messages: true });
+      const processed = await client.status('Processed', { messages: true });
+      return [inboxStatus && inboxStatus.messages, processed && processed.messages];
+    });
+    expect(counts).toEqual([0, 2]);
+    await s.stop();
+  });
+
+  it('does not advance past a mail whose handler failed, and retries it', async () => {
+    await emptyInbox();
+    const inbox = new Inbox();
+    let failures = 1;
+    const checkpoint = new MemoryCheckpoint();
+    const s = source({
+      checkpoint,
+      onMail: async (raw, meta) => {
+        if (failures-- > 0) throw new Error('database unavailable');
+        await inbox.onMail(raw);
+        expect(meta.uidValidity).toBeGreaterThan(0);
+      },
+    });
+    await server.deliver([mail('retry-1'), mail('retry-2')]);
+    s.start();
+    await inbox.waitFor(2);
+    await settle(300);
+    expect(inbox.ids).toEqual(['<retry-1@example.com>', '<retry-2@example.com>']);
+    await s.stop();
+  });
+
+  it('replaces a silently stalled connection (no FIN, no data) and keeps receiving', async () => {
+    await emptyInbox();
+    const proxy = new FreezableProxy(server.port);
+    await proxy.start();
+    const inbox = new Inbox();
+    const s = source({
+      port: proxy.port,
+      onMail: inbox.onMail,
+      checkpoint: new MemoryCheckpoint(),
+      heartbeatMs: 300,
+      stallTimeoutMs: 300,
+      pollIntervalMs: 600_000,
+    });
+    s.start();
+    await s.whenConnected();
+    expect(proxy.freezeCurrent()).toBeGreaterThan(0);
+    await server.deliver([mail('stall-1')]);
+    await inbox.waitFor(1, 10_000);
+    expect(inbox.ids).toEqual(['<stall-1@example.com>']);
+    expect(s.health().reconnects).toBeGreaterThanOrEqual(1);
+    await s.stop();
+    await proxy.stop();
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { resolveThread, type ThreadCandidate, type ThreadLookup, type ThreadableMail } from '../../../channels/email/threading.js';
+import { findSubjectToken, normaliseSubject, replySubject, subjectToken } from '../../../channels/email/subject.js';
+
+interface StoredMail {
+  conversationId: string;
+  sender: string;
+  messageIds: string[];
+  subject: string;
+  at: Date;
+  incidentNumber?: number;
+}
+
+/** An in-memory store with the lookup semantics the database implements. */
+class Store implements ThreadLookup {
+  constructor(private readonly rows: StoredMail[]) {}
+  async findByMessageIds(ids: string[]): Promise<ThreadCandidate[]> {
+    // Most specific id first, as the database query orders by the position in `ids`.
+    return ids.flatMap((id) =>
+      this.rows.filter((r) => r.messageIds.includes(id)).map((r) => ({ conversationId: r.conversationId, sender: r.sender })),
+    );
+  }
+  async findBySubjectToken(n: number): Promise<ThreadCandidate | undefined> {
+    const row = this.rows.find((r) => r.incidentNumber === n);
+    return row && { conversationId: row.conversationId, sender: row.sender };
+  }
+  async findRecent(sender: string, subject: string, since: Date): Promise<ThreadCandidate[]> {
+    return this.rows
+      .filter((r) => r.sender === sender && normaliseSubject(r.subject) === subject && r.at >= since)
+      .map((r) => ({ conversationId: r.conversationId, sender: r.sender }));
+  }
+}
+
+const now = new Date('2025-03-03T12:00:00Z');
+const store = new Store([
+  { conversationId: 'c1', sender: 'anna@x.se', messageIds: ['<root@x.se>', '<out-1@frontline.test>'], subject: 'Printer broken', at: now, incidentNumber: 123 },
+  { conversationId: 'c2', sender: 'bob@x.se', messageIds: ['<b@x.se>'], subject: 'VPN down', at: new Date('2025-03-02T12:00:00Z') },
+  { conversationId: 'c3', sender: 'carl@x.se', messageIds: ['<c@x.se>'], subject: 'Old thing', at: new Date('2025-01-01T12:00:00Z') },
+]);
+
+function mail(partial: Partial<ThreadableMail>): ThreadableMail {
+  return { from: 'anna@x.se', subject: 'Hello there', references: [], date: now, ...partial };
+}
+
+describe('resolveThread', () => {
+  it('matches by In-Reply-To / References first', async () => {
+    const result = await resolveThread(mail({ inReplyTo: '<out-1@frontline.test>', subject: 'whatever' }), store);
+    expect(result).toEqual({ kind: 'headers', conversationId: 'c1', matchedId: '<out-1@frontline.test>' });
+  });
+
+  it('falls back to the subject token when headers are stripped', async () => {
+    const result = await resolveThread(mail({ from: 'anna@x.se', subject: 'Sv: [INC-000123] Printer' }), store);
+    expect(result).toEqual({ kind: 'subject-token', conversationId: 'c1', incidentNumber: 123 });
+  });
+
+  it('lets the adapter refuse tokens from strangers', async () => {
+    const result = await resolveThread(mail({ from: 'eve@evil.com', subject: '[INC-000123] hi' }), store, {
+      tokenAllowed: (c, sender) => c.sender === sender,
+    });
+    expect(result.kind).toBe('new');
+  });
+
+  it('joins same sender + normalised subject inside the window', async () => {
+    const result = await resolveThread(mail({ from: 'bob@x.se', subject: 'SV: AW: RES: vpn  DOWN' }), store);
+    expect(result).toEqual({ kind: 'subject', conversationId: 'c2' });
+  });
+
+  it('never merges replies from different people to one broadcast', async () => {
+    const result = await resolveThread(mail({ from: 'dave@x.se', subject: 'Re: VPN down', messageId: '<d@x.se>' }), store);
+    expect(result).toEqual({ kind: 'new', threadRoot: '<d@x.se>' });
+  });
+
+  it('ignores subject matches outside the window and generic subjects', async () => {
+    expect((await resolveThread(mail({ from: 'carl@x.se', subject: 'Re: Old thing' }), store)).kind).toBe('new');
+    const generic = new Store([{ conversationId: 'g', sender: 'anna@x.se', messageIds: [], subject: 'Hi', at: now }]);
+    expect((await resolveThread(mail({ subject: 'Re: hi' }), generic)).kind).toBe('new');
+  });
+
+  it('uses the oldest reference as the root of a new thread', async () => {
+    const result = await resolveThread(mail({ references: ['<first@y>', '<second@y>'], inReplyTo: '<second@y>', messageId: '<third@y>' }), store);
+    expect(result).toEqual({ kind: 'new', threadRoot: '<first@y>' });
+  });
+});
+
+describe('subjects', () => {
+  it.each([
+    ['Re: Printer', 'printer'],
+    ['SV: Sv: VS: Printer', 'printer'],
+    ['RES: ENC: Printer', 'printer'],
+    ['AW: WG: Printer', 'printer'],
+    ['TR: RE: Printer', 'printer'],
+    ['Fwd: Re[2]: Printer', 'printer'],
+    ['RV: [EXTERNAL] Printer', 'printer'],
+    ['Re: [INC-000123] Printer', 'printer'],
+    ['Resolution plan', 'resolution plan'],
+    ['Svar krävs', 'svar krävs'],
+  ])('normalises %j', (subject, expected) => expect(normaliseSubject(subject)).toBe(expected));
+
+  it('formats and finds the token', () => {
+    expect(subjectToken(123)).toBe('[INC-000123]');
+    expect(findSubjectToken('Sv: [INC-000123] x')).toBe(123);
+    expect(findSubjectToken('no token')).toBeUndefined();
+    expect(replySubject('SV: Printer', 7)).toBe('Re: [INC-000007] Printer');
+    expect(replySubject('Re: [INC-000007] Printer', 7)).toBe('Re: [INC-000007] Printer');
+  });
+});
