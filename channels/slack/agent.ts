@@ -1,0 +1,170 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { IncidentPatchInput } from '../types.js';
+import { ASSIGN_VIEW, assignModal, RESOLVE_VIEW, resolveModal } from './blocks.js';
+import { isUniqueViolation } from './errors.js';
+import type { MessageEvent } from './intake.js';
+import { type SlackRuntime, stripMention } from './runtime.js';
+
+const TIERS = ['L1', 'L2', 'L3'] as const;
+const PRIORITY = /^P[1-5]$/i;
+
+const cardClickSchema = z.object({
+  user: z.object({ id: z.string() }),
+  trigger_id: z.string(),
+  container: z.object({ channel_id: z.string(), message_ts: z.string() }),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), selected_option: z.object({ value: z.string() }).optional() })).min(1),
+});
+const viewSubmissionSchema = z.object({
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    private_metadata: z.string(),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish(), selected_user: z.string().nullish() }))) }),
+  }),
+});
+
+/** Agent-side listeners: the card buttons and the modals they open. */
+export function registerAgentActions(app: App, rt: SlackRuntime): void {
+  app.action(/^card_/, async ({ body, ack }) => {
+    await ack();
+    const b = cardClickSchema.parse(body);
+    const action = b.actions[0]!;
+    const user = b.user.id;
+    const channel = b.container.channel_id;
+    const threadTs = b.container.message_ts;
+    if (!(await allowed(rt, user, channel, threadTs))) return;
+    const [number, picked] = (action.selected_option?.value ?? action.value ?? '').split('|');
+    if (!number) return;
+    if (action.action_id === 'card_resolve') {
+      await rt.web.views.open({ trigger_id: b.trigger_id, view: resolveModal(number) as never });
+      return;
+    }
+    if (action.action_id === 'card_assign') {
+      await rt.web.views.open({ trigger_id: b.trigger_id, view: assignModal(number) as never });
+      return;
+    }
+    const name = await rt.directory.agentName(user);
+    const patch = await buttonPatch(rt, action.action_id, number, name, picked);
+    if (patch) await act(rt, { user, channel, threadTs }, () => rt.host.incidents.update(number, patch, `slack:${name}`));
+  });
+
+  app.view(RESOLVE_VIEW, async ({ ack, body }) => {
+    await ack();
+    const b = viewSubmissionSchema.parse(body);
+    const { number } = JSON.parse(b.view.private_metadata) as { number: string };
+    const note = b.view.state.values.resolution?.note?.value?.trim() ?? '';
+    if (!(await rt.directory.isAgent(b.user.id))) return;
+    const name = await rt.directory.agentName(b.user.id);
+    await act(rt, { user: b.user.id }, () => rt.host.incidents.update(number, { status: 'resolved', resolution: note }, `slack:${name}`));
+  });
+
+  app.view(ASSIGN_VIEW, async ({ ack, body }) => {
+    await ack();
+    const b = viewSubmissionSchema.parse(body);
+    const { number } = JSON.parse(b.view.private_metadata) as { number: string };
+    const chosen = b.view.state.values.assignee?.user?.selected_user;
+    if (!chosen || !(await rt.directory.isAgent(b.user.id))) return;
+    const [name, assignee] = await Promise.all([rt.directory.agentName(b.user.id), rt.directory.agentName(chosen)]);
+    await act(rt, { user: b.user.id }, () => rt.host.incidents.update(number, { assignee }, `slack:${name}`));
+  });
+}
+
+async function buttonPatch(rt: SlackRuntime, actionId: string, number: string, name: string, picked?: string): Promise<IncidentPatchInput | undefined> {
+  switch (actionId) {
+    case 'card_take':
+      return { assignee: name };
+    case 'card_pending':
+      return { status: 'pending' };
+    case 'card_priority':
+      return picked && PRIORITY.test(picked) ? { priority: picked.toUpperCase() as IncidentPatchInput['priority'] } : undefined;
+    case 'card_escalate': {
+      const incident = await rt.host.incidents.get(number);
+      const next = TIERS[Math.min(TIERS.indexOf((incident?.tier ?? 'L1') as (typeof TIERS)[number]) + 1, TIERS.length - 1)];
+      return { tier: next };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A message in a card's thread. Plain text is a public reply (relayed to the reporter on their channel);
+ * text starting with the note prefix is an internal note; `!take`, `!priority P2`, `!pending`,
+ * `!resolve <note>`, `!escalate` act on the incident.
+ */
+export async function agentMessage(rt: SlackRuntime, e: MessageEvent): Promise<void> {
+  const threadTs = e.thread_ts ?? e.message?.thread_ts ?? e.previous_message?.thread_ts;
+  if (!threadTs) return; // top-level chatter in a triage channel is none of our business
+  const edited = e.subtype === 'message_changed';
+  const deleted = e.subtype === 'message_deleted';
+  const user = edited ? e.message?.user : deleted ? e.previous_message?.user : e.user;
+  const rawText = edited ? e.message?.text : deleted ? e.previous_message?.text : e.text;
+  const ts = edited ? `${e.message?.ts}:${e.message?.edited?.ts ?? e.ts}` : deleted ? `${e.previous_message?.ts}:deleted` : e.ts;
+  if (!user || threadTs === (edited ? e.message?.ts : deleted ? e.previous_message?.ts : e.ts)) return;
+  if (edited && e.message?.text === e.previous_message?.text) return;
+  if (!rt.firstTime(`agent:${e.channel}:${ts}`)) return;
+  const card = await rt.directory.cardOfThread(e.channel, threadTs);
+  if (!card) return;
+  if (!(await allowed(rt, user, e.channel, threadTs))) return;
+  const name = await rt.directory.agentName(user);
+  let text = stripMention(rawText ?? '', rt.identity.botUserId);
+  const where = { user, channel: e.channel, threadTs };
+  const prefix = rt.settings.notePrefix.toLowerCase();
+  const isNote = text.toLowerCase().startsWith(prefix);
+  if (deleted) {
+    // The reporter may already have read it: say so on the timeline, never silently.
+    return act(rt, where, () => rt.host.incidents.comment(card.number, { text: `${name} deleted a message in Slack: "${text}"`, author: name, internal: true }));
+  }
+  if (!edited && text.startsWith('!')) return command(rt, card.number, name, text, where);
+  if (isNote) text = text.slice(prefix.length).trim();
+  if (edited) text = isNote ? `(edited) ${text}` : `Correction: ${text}`;
+  if (!text) return;
+  await act(rt, where, () => rt.host.incidents.comment(card.number, { text, author: name, internal: isNote, idempotencyKey: `slack:${e.channel}:${ts}` }));
+}
+
+async function command(rt: SlackRuntime, number: string, name: string, text: string, where: { user: string; channel: string; threadTs: string }): Promise<void> {
+  const [verb = '', ...rest] = text.slice(1).trim().split(/\s+/);
+  const arg = rest.join(' ').trim();
+  const actor = `slack:${name}`;
+  const update = (patch: IncidentPatchInput) => act(rt, where, () => rt.host.incidents.update(number, patch, actor));
+  switch (verb.toLowerCase()) {
+    case 'take':
+      return update({ assignee: name });
+    case 'pending':
+      return update({ status: 'pending' });
+    case 'priority':
+      if (PRIORITY.test(arg)) return update({ priority: arg.toUpperCase() as IncidentPatchInput['priority'] });
+      break;
+    case 'resolve':
+      if (arg) return update({ status: 'resolved', resolution: arg });
+      break;
+    case 'escalate': {
+      const patch = await buttonPatch(rt, 'card_escalate', number, name);
+      if (patch) return update(patch);
+      break;
+    }
+  }
+  await rt.ephemeral(where.channel, where.user, 'Commands: `!take`, `!priority P1`–`P5`, `!pending`, `!resolve <note>`, `!escalate`. Anything else is a reply to the reporter; start with `' + rt.settings.notePrefix + '` for an internal note.', where.threadTs);
+}
+
+async function allowed(rt: SlackRuntime, user: string, channel: string, threadTs?: string): Promise<boolean> {
+  const ok = await rt.directory.isAgent(user).catch((err: unknown) => {
+    rt.logger.warn({ err, user }, 'agent check failed; refusing');
+    return false;
+  });
+  if (!ok) await rt.ephemeral(channel, user, 'Sorry, only service desk agents can act on incidents here.', threadTs);
+  return ok;
+}
+
+/** Runs an agent action marked as coming from this thread; failures become an ephemeral note to the agent. */
+async function act(rt: SlackRuntime, where: { user: string; channel?: string; threadTs?: string }, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await rt.origin.run({ channel: where.channel ?? '', threadTs: where.threadTs ?? '' }, fn);
+  } catch (err) {
+    if (isUniqueViolation(err)) return; // a redelivered reply: already relayed
+    const message = err instanceof Error ? err.message : String(err);
+    rt.logger.warn({ err }, 'agent action failed');
+    const dm = where.channel ?? where.user;
+    await rt.ephemeral(dm, where.user, `That did not work: ${message}`, where.threadTs);
+  }
+}

@@ -1,0 +1,82 @@
+import type { IncidentChangeEvent, IncidentView, OutboundMessage, OutboxWriter } from '../types.js';
+import { cardFallback, channelLabel } from './blocks.js';
+import type { SlackRuntime } from './runtime.js';
+import { encodeSlackThreadKey, type SlackReference, toConversationReference } from './thread-key.js';
+
+export const CARD_LINK = 'slack.card';
+export const CARD_CHANNEL_LINK = 'slack.card.channel';
+
+/**
+ * Keeps one triage card per incident, inside the transaction of each change:
+ * - `created`: the card is queued into its own service-desk conversation (`slack:<team>:<channel>:card:<id>`).
+ * - `updated`: an in-place edit of the card, plus a one-line "who changed what" in its thread.
+ * - `reporter_message`, and replies/notes made outside this Slack thread: a line in the card's thread.
+ *
+ * The card and its thread lines share that conversation, so the outbox's per-conversation order guarantees
+ * the card is posted before anything goes into its thread; `send` learns the card's ts from that first post.
+ * The card body is rendered at send time from the incident's current state (so a delayed post or edit never
+ * shows stale data); the queued text is only its readable fallback.
+ */
+export function cardListener(rt: SlackRuntime) {
+  return async (change: IncidentChangeEvent, outbox: OutboxWriter): Promise<void> => {
+    const incident = change.incident;
+    if (change.kind === 'created') {
+      const channel = triageChannelFor(rt, incident);
+      if (!channel) return;
+      const id = await outbox.post(cardTarget(rt, channel, incident), cardOutbound(incident), { idempotencyKey: `slack-card:${incident.id}` });
+      await outbox.setLink(incident.id, CARD_LINK, id);
+      await outbox.setLink(incident.id, CARD_CHANNEL_LINK, channel);
+      return;
+    }
+    const cardId = await outbox.getLink(incident.id, CARD_LINK);
+    const channel = await outbox.getLink(incident.id, CARD_CHANNEL_LINK);
+    if (!cardId || !channel) return; // no card (no triage channel configured when it was filed)
+    const target = cardTarget(rt, channel, incident);
+    const fromThisThread = rt.origin.getStore();
+    const line = (text: string, author: OutboundMessage['author'] = { kind: 'bot' }) => outbox.post(target, { text, author, incidentNumber: incident.number });
+    switch (change.kind) {
+      case 'updated':
+        await outbox.edit(cardId, cardOutbound(incident));
+        await line(changeSummary(change));
+        return;
+      case 'reporter_message':
+        await line(incident.confidential ? `${incident.reporter.name ?? 'The reporter'} added information (confidential: read it in Frontline).` : `*${incident.reporter.name ?? 'Reporter'}* (${channelLabel(incident.originChannel)}): ${change.text ?? ''}`);
+        return;
+      case 'reply':
+      case 'note':
+        // The agent wrote it in this very thread: do not echo it back.
+        if (fromThisThread) return;
+        if (incident.confidential) return;
+        await line(`${change.kind === 'note' ? 'Internal note' : 'Reply to the reporter'} by *${change.actor}*: ${change.text ?? ''}`);
+        return;
+      default:
+    }
+  };
+}
+
+function triageChannelFor(rt: SlackRuntime, incident: IncidentView): string | undefined {
+  if (incident.confidential) return rt.settings.restrictedChannel; // never a general triage channel
+  const channels = rt.settings.triageChannels;
+  return (incident.assignmentGroup && channels.get(incident.assignmentGroup.toLowerCase())) || channels.get('default');
+}
+
+function cardTarget(rt: SlackRuntime, channel: string, incident: IncidentView) {
+  const reference: SlackReference = { team: rt.identity.teamId, channel, card: true, incidentId: incident.id };
+  return { channel: 'slack', threadKey: encodeSlackThreadKey(reference), reference: toConversationReference(reference) };
+}
+
+/** The card as queued: `system` author marks it as the card (everything else in the conversation is a thread line). */
+export function cardOutbound(incident: IncidentView): OutboundMessage {
+  return { text: cardFallback(incident), author: { kind: 'system' }, incidentNumber: incident.number };
+}
+
+export const isCardMessage = (reference: SlackReference, message: OutboundMessage) => Boolean(reference.card) && message.author.kind === 'system';
+
+function changeSummary(change: IncidentChangeEvent): string {
+  const who = change.actor.startsWith('slack:') ? change.actor.slice('slack:'.length) : change.actor;
+  const parts = Object.entries(change.changes ?? {})
+    .filter(([field]) => !field.endsWith('At') && field !== 'resolution')
+    .map(([field, { from, to }]) => `${field} ${from ?? '—'} → ${to ?? '—'}`);
+  if (change.changes?.resolution && !change.incident.confidential) parts.push(`resolution: ${String(change.changes.resolution.to)}`);
+  return `_${who}: ${parts.join(', ') || 'updated'}_`;
+}
