@@ -140,6 +140,14 @@ export interface TranscriptMessage {
   createdAt: Date;
 }
 
+export interface ConversationMatch {
+  conversationId: string;
+  threadKey: string;
+  reference: ConversationReference;
+  /** Channel user id of the reporter who owns the conversation. */
+  reporterExternalId: string | null;
+}
+
 /** An incident as channels show it (triage cards, App Home, status replies). */
 export interface IncidentView {
   id: string;
@@ -232,6 +240,20 @@ export interface ChannelHost {
   readAttachment(conversationId: string, attachmentId: string): Promise<{ ref: AttachmentRef; data: Buffer } | undefined>;
   /** Subscribes to local deliveries (to push them to open streams); returns the unsubscribe function. */
   onDelivered(listener: (conversationId: string) => void): () => void;
+  /** Durable per-channel values (checkpoints, cursors) shared by every instance. */
+  state: {
+    get<T extends JsonValue>(key: string): Promise<T | undefined>;
+    set(key: string, value: JsonValue): Promise<void>;
+  };
+  /** Lookups for channels that must thread by their own signals (e.g. email headers). */
+  conversations: {
+    /** The conversation of this channel holding a message with one of these platform ids (in or out). */
+    findByMessageExternalIds(channel: string, externalIds: string[]): Promise<ConversationMatch | undefined>;
+    /** The conversation an incident was reported from, by number (42 or INC-000042). */
+    findByIncidentNumber(channel: string, number: number): Promise<ConversationMatch | undefined>;
+    /** The newest conversation of this channel whose reference has these field values, active since `since`. */
+    findRecentByReference(channel: string, fields: Record<string, string>, since: Date): Promise<ConversationMatch | undefined>;
+  };
   /** Agent-side incident actions (for channels that are also the agents' workspace). */
   incidents: AgentActions;
   /**

@@ -14,6 +14,7 @@ import { healthRouter } from './http/health.js';
 import { openApiDocument } from './http/openapi.js';
 import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
+import { createLookups } from './intake/lookups.js';
 import { IntakePipeline } from './intake/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -99,7 +100,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     for (const adapter of adapters) {
       if (channels.has(adapter.name)) throw new Error(`two channels named ${adapter.name}`);
       channels.set(adapter.name, adapter);
-      await adapter.start({ ...host, logger: logger.child({ channel: adapter.name }) });
+      await adapter.start({ ...host, state: createLookups(db).stateFor(adapter.name), logger: logger.child({ channel: adapter.name }) });
     }
     app.use(notFound);
     app.use(errorHandler(logger));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 
 import { FrontlineError } from '../errors.js';
+import { CHANNEL_SETTING_KEYS } from '../channel-registry.js';
 import { type Config, configSchema, OWN_PREFIXES } from './schema.js';
 
 export type { Config } from './schema.js';
@@ -14,9 +15,10 @@ export function loadDotEnv(file = '.env'): void {
  * Validates the environment. Every problem names the variable and what would fix it, and an unknown variable
  * with one of our prefixes (a typo such as `WEBCHAT_MAX_ATACHMENT_BYTES`) is refused rather than ignored.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: readonly string[] = []): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: readonly string[] = CHANNEL_SETTING_KEYS): Config {
   const known = new Set([...Object.keys(configSchema.shape), ...extraKeys]);
-  const unknown = Object.keys(env).filter((k) => OWN_PREFIXES.some((p) => k.startsWith(p)) && !known.has(k));
+  // FRONTLINE_TEST_* are the test harness's own knobs, never read by the app.
+  const unknown = Object.keys(env).filter((k) => OWN_PREFIXES.some((p) => k.startsWith(p)) && !known.has(k) && !k.startsWith('FRONTLINE_TEST_'));
   const problems: string[] = unknown.map((k) => {
     const hint = closest(k, [...known]);
     return `${k}: unknown setting${hint ? ` (did you mean ${hint}?)` : ''}; remove it or fix its name`;

@@ -7,6 +7,7 @@ import type { IncidentService } from '../incidents/service.js';
 import { toIncidentView } from '../incidents/view.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { createOutboxWriter } from '../outbox/writer.js';
+import { createLookups } from './lookups.js';
 import type { IntakePipeline } from './pipeline.js';
 
 /** The services the core offers channel adapters (see `ChannelHost` in channels/types.ts). */
@@ -20,7 +21,11 @@ export function createChannelHost(deps: {
 }): ChannelHost {
   const { db, pipeline, dispatcher, app, incidents } = deps;
   const kick = () => dispatcher.kick();
+  const lookups = createLookups(db);
   return {
+    conversations: lookups.conversations,
+    // Adapters get a host copy with their own name bound (see app.ts); this default is for tests and tools.
+    state: lookups.stateFor('default'),
     incidents: createAgentActions(db, incidents, pipeline, kick),
     onIncidentChange(listener) {
       incidents.onChange(async (tx, change) => {

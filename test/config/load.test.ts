@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHANNEL_SETTING_KEYS } from '../../src/channel-registry.js';
 import { configKeys, loadConfig } from '../../src/config/load.js';
 
 describe('configuration', () => {
@@ -22,12 +23,14 @@ describe('configuration', () => {
   it('refuses an unknown setting with one of our prefixes and suggests the likely name', () => {
     expect(() => loadConfig({ WEBCHAT_MAX_ATACHMENT_BYTES: '1mb' })).toThrow(/WEBCHAT_MAX_ATACHMENT_BYTES: unknown setting \(did you mean WEBCHAT_MAX_ATTACHMENT_BYTES\?\)/);
     expect(() => loadConfig({ SOME_OTHER_TOOL_VAR: 'x', PATH: '/bin' })).not.toThrow();
+    expect(() => loadConfig({ SLACK_BOT_TOKNE: 'xoxb-1' })).toThrow(/SLACK_BOT_TOKNE: unknown setting \(did you mean SLACK_BOT_TOKEN\?\)/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).not.toThrow();
   });
 
   it('.env.example documents every setting with a comment', () => {
     const example = readFileSync(path.resolve(import.meta.dirname, '../../.env.example'), 'utf8');
     const lines = example.split('\n');
-    for (const key of configKeys()) {
+    for (const key of [...configKeys(), ...CHANNEL_SETTING_KEYS]) {
       const i = lines.findIndex((l) => new RegExp(`^#?\\s*${key}=`).test(l));
       expect(i, `${key} missing from .env.example`).toBeGreaterThan(0);
       expect(lines[i - 1]!.startsWith('#') && !/^#\s*[A-Z_]+=/.test(lines[i - 1]!), `${key} needs a comment line above it`).toBe(true);

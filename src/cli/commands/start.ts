@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createFrontline } from '../../app.js';
+import { channelsFromEnv } from '../../channel-registry.js';
 import { cliConfig } from '../context.js';
 
 export function registerStartCommand(program: Command): void {
@@ -10,7 +11,7 @@ export function registerStartCommand(program: Command): void {
     .option('--host <host>', 'interface to bind (HOST)')
     .action(async (opts: { port?: string; host?: string }) => {
       const config = cliConfig({ ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
-      const frontline = await createFrontline(config);
+      const frontline = await createFrontline(config, { channels: await channelsFromEnv(process.env) });
       const port = await frontline.listen();
       const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
       const url = config.PUBLIC_URL ?? `http://${shown}:${port}`;

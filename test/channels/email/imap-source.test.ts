@@ -7,7 +7,7 @@ const hasDovecot = findDovecot() !== undefined;
 if (!hasDovecot) console.warn(dovecotMissingReason);
 
 /** Mails delivered in the restart test; the issue asks for 500. */
-const STREAM_N = Number(process.env.FRONTLINE_IMAP_STREAM_N ?? 500);
+const STREAM_N = Number(process.env.FRONTLINE_TEST_IMAP_STREAM_N ?? 500);
 
 const log = (level: string) => (process.env.DEBUG_IMAP ? (o: object, m?: string) => console.log(level, m, JSON.stringify(o).slice(0, 200)) : () => {});
 const quiet = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };

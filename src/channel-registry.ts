@@ -1,0 +1,18 @@
+import type { ChannelAdapter } from '../channels/types.js';
+import { SLACK_SETTING_KEYS } from '../channels/slack/settings.js';
+
+/**
+ * Optional channels, enabled by their settings. Each adapter validates its own variables; the core only needs
+ * their names so a typo such as SLACK_BOT_TOKNE is refused at startup. Vendor SDKs load only when enabled.
+ */
+export const CHANNEL_SETTING_KEYS: readonly string[] = [...SLACK_SETTING_KEYS];
+
+export async function channelsFromEnv(env: Record<string, string | undefined>): Promise<ChannelAdapter[]> {
+  const adapters: ChannelAdapter[] = [];
+  if (env.SLACK_BOT_TOKEN) {
+    const { slackFromEnv } = await import('../channels/slack/adapter.js');
+    const slack = slackFromEnv(env);
+    if (slack) adapters.push(slack);
+  }
+  return adapters;
+}
