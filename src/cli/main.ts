@@ -6,6 +6,9 @@ import { registerIncidentCommands } from './commands/incidents.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerTriageCommands } from './commands/triage.js';
+import { registerKbCommands } from './commands/kb.js';
+import { registerEmailCommands } from '../../channels/email/cli.js';
+import { openCliDatabase } from './context.js';
 import { fail } from './context.js';
 
 const program = new Command()
@@ -19,6 +22,8 @@ registerChatCommand(program);
 registerIncidentCommands(program);
 registerTokenCommands(program);
 registerTriageCommands(program);
+registerKbCommands(program, () => openCliDatabase());
+registerEmailCommands(program);
 
 process.on('unhandledRejection', (err) => fail(err));
 program.parseAsync(process.argv).catch(fail);

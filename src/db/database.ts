@@ -59,8 +59,15 @@ export async function openDatabase(
     throw new FrontlineError('DB_UNAVAILABLE', `cannot reach the database (${kind}): ${(err as Error).message}`);
   }
   if (options.migrate ?? config.FRONTLINE_AUTO_MIGRATE) {
-    const applied = await applyMigrations(pool);
-    if (applied.length) logger?.info({ applied }, 'database migrations applied');
+    // On PostgreSQL the engine serialises instances with a session advisory lock: give it its own connection
+    // and close it afterwards, so the lock cannot linger on a pooled connection and block the next instance.
+    const migrationPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 1 }) : pool;
+    try {
+      const applied = await applyMigrations(migrationPool);
+      if (applied.length) logger?.info({ applied }, 'database migrations applied');
+    } finally {
+      if (migrationPool !== pool) await migrationPool.end().catch(() => {});
+    }
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;

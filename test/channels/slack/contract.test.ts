@@ -6,6 +6,7 @@ import { ChannelSendError, type ConversationReference } from '../../../channels/
 import { createLogger } from '../../../src/logger.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { SlackEmulator } from './emulator.js';
+import { channelContract } from '../contract.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
 
@@ -104,4 +105,12 @@ describe('Slack channel contract', () => {
     expect(toSendError(new Error('ECONNREFUSED'), 'C1', health)).toMatchObject({ retryable: true });
     expect(health.ok).toBe(true);
   });
+});
+
+channelContract('slack', () => new SlackAdapter(parseSlackSettings(base)), {
+  references: [
+    { team: 'T1', channel: 'D1' },
+    { team: 'T1', channel: 'C1', thread_ts: '1712345678.123456' },
+  ],
+  foreignKeys: ['webchat:abc', 'email:<a@b>'],
 });
