@@ -1,3 +1,6 @@
+import type { RequestHandler, Router } from 'express';
+import type { Logger } from 'pino';
+
 /**
  * The channel port: one interface every adapter (web chat, Slack, Teams, WhatsApp, email, terminal) implements.
  * Everything vendor-specific lives in `channels/<name>/`; the core only sees the shapes below.
@@ -262,8 +265,8 @@ export interface ChannelHost {
    */
   onIncidentChange(listener: (change: IncidentChangeEvent, outbox: OutboxWriter) => Promise<void>): void;
   /** Mounts the adapter's HTTP routes (webhooks, widget assets) under the shared server. */
-  mount(path: string, handler: import('express').RequestHandler | import('express').Router): void;
-  logger: import('pino').Logger;
+  mount(path: string, handler: RequestHandler | Router): void;
+  logger: Logger;
 }
 
 export interface ReceiveResult {

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import express, { type Express } from 'express';
 import { WebchatAdapter } from '../channels/webchat/adapter.js';
 import type { ChannelAdapter } from '../channels/types.js';
@@ -107,7 +108,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     if (options.dispatch !== false) dispatcher.start();
 
     let server: Server | undefined;
-    const sockets = new Set<import('node:net').Socket>();
+    const sockets = new Set<Socket>();
     return {
       config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels,
       listen: () =>

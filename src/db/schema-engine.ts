@@ -4,11 +4,12 @@ import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type pg from 'pg';
+import type * as EngineTypes from '@prisma/schema-engine-wasm';
 
 // The native schema engine cannot be downloaded offline; the official WASM build applies and diffs
 // migrations through the same pg driver adapter the app uses. It is a wasm-bindgen "bundler" build, so we
 // instantiate it by hand.
-type EngineModule = typeof import('@prisma/schema-engine-wasm');
+type EngineModule = typeof EngineTypes;
 export type SchemaEngine = Awaited<ReturnType<EngineModule['SchemaEngine']['new']>>;
 
 let enginePromise: Promise<EngineModule> | undefined;

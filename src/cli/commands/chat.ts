@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import type { Pool } from 'pg';
 import { TerminalAdapter } from '../../../channels/terminal/adapter.js';
 import { createFrontline } from '../../app.js';
 import { cliConfig } from '../context.js';
@@ -32,7 +33,7 @@ export function registerChatCommand(program: Command): void {
     });
 }
 
-async function waitForDrain(pool: import('pg').Pool, timeoutMs = 5_000): Promise<void> {
+async function waitForDrain(pool: Pool, timeoutMs = 5_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox_message WHERE status = 'pending' AND channel = 'terminal'`);

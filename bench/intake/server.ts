@@ -1,0 +1,36 @@
+// The benchmark's server process: the real Frontline server plus one extra route, /bench/bare, that does a
+// single INSERT — the bare limit of "this HTTP server + this database" measured in the same run.
+import type { ChannelAdapter } from '../../channels/types.js';
+import { createFrontline, type Frontline } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load.js';
+
+// The route needs the database, which exists only once createFrontline has returned.
+const ref: { frontline?: Frontline } = {};
+const bare: ChannelAdapter = {
+  name: 'bench',
+  capabilities: { buttons: false, threads: false, edit: false, attachments: false, maxTextLength: 1000, markup: 'plain' },
+  async start(host) {
+    host.mount('/bench/bare', async (_req, res, next) => {
+      try {
+        await ref.frontline!.db.pool.query('INSERT INTO bench_bare (body) VALUES ($1)', ['x']);
+        res.status(202).json({ ok: true });
+      } catch (err) {
+        next(err);
+      }
+    });
+  },
+  async stop() {},
+  encodeThreadKey: () => 'bench:x',
+  decodeThreadKey: () => ({}),
+  send: async () => ({}),
+  health: async () => ({ ok: true }),
+};
+
+const frontline = await createFrontline(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }), { channels: [bare] });
+ref.frontline = frontline;
+await frontline.db.pool.query('CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, body text, at timestamptz DEFAULT now())');
+const port = await frontline.listen();
+process.stdout.write(`READY ${port}\n`);
+process.on('SIGTERM', () => {
+  void frontline.close().then(() => process.exit(0));
+});
