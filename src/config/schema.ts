@@ -41,6 +41,7 @@ export const configSchema = z.object({
   WEBCHAT_ALLOWED_ORIGINS: z.string().default('*'),
   WEBCHAT_MAX_ATTACHMENT_BYTES: bytes.default(parseBytes('10mb')),
   WEBCHAT_TOKEN_TTL_DAYS: int(1, 3650).default(30),
+  KB_RANKER: z.enum(['memory', 'pg']).default('memory'),
 });
 
 export type Config = z.infer<typeof configSchema>;

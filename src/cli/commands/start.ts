@@ -1,7 +1,17 @@
 import type { Command } from 'commander';
-import { createFrontline } from '../../app.js';
+import { createFrontline, type Frontline } from '../../app.js';
+import { createApiToken } from '../../http/auth.js';
 import { channelsFromEnv } from '../../channel-registry.js';
 import { cliConfig } from '../context.js';
+
+/**
+ * A fresh install has no API tokens and the embedded database cannot be opened by a second process while the
+ * server runs, so the first start creates one admin token and prints it once.
+ */
+async function bootstrapAdminToken(frontline: Frontline): Promise<string | undefined> {
+  if ((await frontline.db.prisma.apiToken.count()) > 0) return undefined;
+  return (await createApiToken(frontline.db, 'bootstrap-admin', 'admin')).token;
+}
 
 export function registerStartCommand(program: Command): void {
   program
@@ -13,10 +23,14 @@ export function registerStartCommand(program: Command): void {
       const config = cliConfig({ ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
       const frontline = await createFrontline(config, { channels: await channelsFromEnv(process.env) });
       const port = await frontline.listen();
+      const bootstrap = await bootstrapAdminToken(frontline);
       const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
       const url = config.PUBLIC_URL ?? `http://${shown}:${port}`;
       frontline.logger.info({ url, database: frontline.db.kind, channels: [...frontline.channels.keys()] }, 'Frontline is running');
       process.stdout.write(`\nFrontline is running: ${url}\n  web chat  ${url}/\n  API       ${url}/api/v1/openapi.json\n\n`);
+      if (bootstrap) {
+        process.stdout.write(`First start: an admin API token was created. Store it now, it is not shown again:\n  ${bootstrap}\n\n`);
+      }
 
       let stopping = false;
       const shutdown = (signal: string) => {
