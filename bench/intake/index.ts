@@ -32,6 +32,7 @@ export default async function run(args: string[]): Promise<void> {
   const only = opt('db');
   const kinds = (['pglite', 'postgres'] as const).filter((k) => !only || k === only);
   const runs: Run[] = [];
+  const idleRss: Record<string, number> = {};
   for (const kind of kinds) {
     const target = await prepare(kind, opt('postgres'));
     if (!target) {
@@ -43,7 +44,8 @@ export default async function run(args: string[]): Promise<void> {
       const base = `http://127.0.0.1:${server.port}`;
       await runBare(base, 8, 1); // warm up
       const bare = await runBare(base, 32, seconds);
-      console.log(`${kind}: bare limit ${round(bare.msgsPerS, 0)} req/s (p99 ${bare.p99} ms)`);
+      console.log(`${kind}: idle RSS ${server.rssMb} MB; bare limit ${round(bare.msgsPerS, 0)} req/s (p99 ${bare.p99} ms)`);
+      idleRss[kind] = server.rssMb;
       for (const conversations of [1, 16, 64]) {
         const r = await runClosedLoop(base, conversations, seconds);
         runs.push(row(kind, 'closed', conversations, null, r, bare));
@@ -63,7 +65,7 @@ export default async function run(args: string[]): Promise<void> {
     p50_ms: r.p50_ms, p95_ms: r.p95_ms, p99_ms: r.p99_ms, 'bare/s': r.bare_msgs_per_s, '% of bare': round((100 * r.msgs_per_s) / r.bare_msgs_per_s, 0),
   })));
   const out = path.join(import.meta.dirname, '../results/intake.json');
-  await writeFile(out, `${JSON.stringify({ machine: `${os.cpus().length} cores, node ${process.version}`, seconds, runs }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ machine: `${os.cpus().length} cores, node ${process.version}`, seconds, idle_rss_mb: idleRss, runs }, null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 
@@ -98,19 +100,19 @@ async function prepare(kind: 'pglite' | 'postgres', url?: string): Promise<{ env
   };
 }
 
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; rssMb: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     env: { ...process.env, ...env, PORT: '0', NODE_ENV: 'production', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, rss] = await new Promise<[number, number]>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      const m = /READY (\d+) RSS (\d+)/.exec(out);
+      if (m) resolve([Number(m[1]), Number(m[2])]);
     });
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  return { child, port };
+  return { child, port, rssMb: round(rss / 1024 / 1024, 0) };
 }

@@ -30,7 +30,9 @@ const frontline = await createFrontline(loadConfig({ ...process.env, LOG_LEVEL: 
 ref.frontline = frontline;
 await frontline.db.pool.query('CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, body text, at timestamptz DEFAULT now())');
 const port = await frontline.listen();
-process.stdout.write(`READY ${port}\n`);
+// Idle memory after start-up, before any load (target: <= 250 MB embedded).
+await new Promise((r) => setTimeout(r, 1500));
+process.stdout.write(`READY ${port} RSS ${process.memoryUsage().rss}\n`);
 process.on('SIGTERM', () => {
   void frontline.close().then(() => process.exit(0));
 });

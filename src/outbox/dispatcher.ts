@@ -27,9 +27,9 @@ interface ClaimedRow {
 }
 
 /**
- * Delivers outbox rows through the channels. Rows are claimed with a lease (`leased_until`) under row locks
- * that skip rows another instance holds, so any number of instances share the work; a crashed instance's
- * lease simply expires. Only the oldest undelivered row of each conversation is eligible, which keeps
+ * Delivers outbox rows through the channels. Rows are claimed with `FOR UPDATE SKIP LOCKED` and a lease
+ * (`leased_until`), so any number of instances share the work without waiting on each other, and a crashed
+ * instance's lease simply expires. Only the oldest undelivered row of each conversation is eligible, which keeps
  * per-conversation order. Sending happens outside any transaction (PGlite has one connection).
  */
 export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId: string, messageId: string | null] }> {
@@ -112,9 +112,10 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
          FROM outbox_message WHERE status = 'pending'
          ORDER BY conversation_id, seq
        ), ready AS (
-         SELECT id FROM heads
-         WHERE (leased_until IS NULL OR leased_until < now()) AND next_attempt_at <= now()
-         ORDER BY next_attempt_at LIMIT $1
+         SELECT o.id FROM outbox_message o JOIN heads h ON h.id = o.id
+         WHERE (o.leased_until IS NULL OR o.leased_until < now()) AND o.next_attempt_at <= now()
+         ORDER BY o.next_attempt_at LIMIT $1
+         FOR UPDATE OF o SKIP LOCKED
        )
        UPDATE outbox_message o
           SET leased_until = now() + make_interval(secs => $2::double precision / 1000), attempts = o.attempts + 1
