@@ -6,6 +6,8 @@ import type { ChannelAdapter } from '../channels/types.js';
 import type { Config } from './config/load.js';
 import { type Database, openDatabase } from './db/database.js';
 import { loadDialogs } from './dialog/catalog.js';
+import { deflectionRouter } from './dialog/deflection.js'; // [dialog]
+import { createDialogServices } from './dialog/services.js'; // [dialog] triage, KB, SLA for the dialog actions
 import { DialogRunner } from './dialog/runner.js';
 import { adminRouter } from './http/api/admin.js';
 import { incidentsRouter } from './http/api/incidents.js';
@@ -47,6 +49,8 @@ export interface FrontlineOptions {
   channels?: ChannelAdapter[];
   /** Whether this instance delivers outbox messages (default true). */
   dispatch?: boolean;
+  /** Dialog new conversations start with (default: FRONTLINE_DIALOG, i.e. the guided report flow). */
+  dialog?: string;
 }
 
 /** The composition root: wires database, dialog engine, pipeline, outbox, HTTP server and channels. */
@@ -56,8 +60,11 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
   const db = await openDatabase(config, logger);
   try {
     const { dialogs, t, locales } = await loadDialogs();
-    const incidents = new IncidentService(new ReporterNotifier(t));
-    const runner = new DialogRunner(dialogs, 'report-incident', incidents);
+    // [dialog] SLA config, triage and KB search for the dialog's actions (src/dialog/services.ts).
+    const dialogServices = await createDialogServices(db, { modelDir: config.TRIAGE_MODEL_DIR });
+    const incidents = new IncidentService(new ReporterNotifier(t), { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy });
+    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents });
+    incidents.onChange((tx, change) => runner.onIncidentChange(tx, change)); // [dialog] e.g. resolved → CSAT
     const channels = new Map<string, ChannelAdapter>();
     const dispatcher = new OutboxDispatcher(db.pool, channels, {
       maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
@@ -82,6 +89,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     });
     app.use('/api/v1/incidents', ...json, incidentsRouter(db, incidents, pipeline, kick));
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
+    app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : json[0]!(req, res, (e?: unknown) => (e ? next(e) : json[1]!(req, res, next)))));
 

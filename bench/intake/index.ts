@@ -102,7 +102,8 @@ async function prepare(kind: 'pglite' | 'postgres', url?: string): Promise<{ env
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; rssMb: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: { ...process.env, ...env, PORT: '0', NODE_ENV: 'production', LOG_FORMAT: 'json' },
+    // The short report flow: every message is one dialog step with replies, so runs are comparable.
+    env: { ...process.env, ...env, PORT: '0', NODE_ENV: 'production', LOG_FORMAT: 'json', FRONTLINE_DIALOG: 'report-incident' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [port, rss] = await new Promise<[number, number]>((resolve, reject) => {

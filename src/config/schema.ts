@@ -42,12 +42,15 @@ export const configSchema = z.object({
   WEBCHAT_MAX_ATTACHMENT_BYTES: bytes.default(parseBytes('10mb')),
   WEBCHAT_TOKEN_TTL_DAYS: int(1, 3650).default(30),
   KB_RANKER: z.enum(['memory', 'pg']).default('memory'),
+  KB_AUTO_IMPORT: bool.default(true),
+  FRONTLINE_DIALOG: z.string().regex(/^[a-z][a-z0-9-]*$/).default('report-guided'),
+  TRIAGE_MODEL_DIR: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Prefixes that belong to Frontline: an unknown variable with one of them is a typo, not someone else's. */
-export const OWN_PREFIXES = ['FRONTLINE_', 'WEBCHAT_', 'OUTBOX_', 'DATABASE_', 'LOG_', 'HTTP_', 'SLACK_', 'TEAMS_', 'WHATSAPP_', 'IMAP_', 'SMTP_', 'TRIAGE_', 'KB_', 'SLA_', 'LLM_'];
+export const OWN_PREFIXES = ['FRONTLINE_', 'WEBCHAT_', 'OUTBOX_', 'DATABASE_', 'LOG_', 'HTTP_', 'SLACK_', 'TEAMS_', 'WHATSAPP_', 'IMAP_', 'SMTP_', 'EMAIL_', 'TRIAGE_', 'KB_', 'SLA_', 'LLM_'];
 
 export function parseBytes(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());

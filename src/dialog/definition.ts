@@ -5,27 +5,41 @@ import { FrontlineError } from '../errors.js';
 
 /**
  * Dialog definitions are data (YAML in `dialogs/`), so a service-desk admin can edit them without code. This
- * schema is the contract; `loadDefinition` refuses a definition that references unknown steps.
+ * schema is the contract; `loadDefinition` refuses a definition that references unknown steps or carries a
+ * pattern that is not a valid regular expression.
  */
 const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
 const field = z.string().regex(/^[a-z][a-zA-Z0-9_.]*$/);
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const conditionSchema = z
   .object({
     field,
-    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    equals: scalar.optional(),
     in: z.array(z.union([z.string(), z.number()])).optional(),
     exists: z.boolean().optional(),
+    /** Numeric comparison, e.g. `{field: kb_search.count, gt: 0}`. */
+    gt: z.number().optional(),
   })
   .strict();
 
 const branchSchema = z.object({ when: conditionSchema.optional(), goto: stepId }).strict();
 
-const choiceSchema = z.object({ id: z.string().min(1), label: z.string().min(1) }).strict();
+/** `value` is what gets stored (e.g. an impact level 1–3); without it the id is stored. */
+const choiceSchema = z.object({ id: z.string().min(1), label: z.string().min(1), value: scalar.optional() }).strict();
 
 export const answerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), store: field, minLength: z.number().int().min(0).default(1) }).strict(),
-  z.object({ type: z.literal('choice'), store: field, choices: z.array(choiceSchema).min(1) }).strict(),
+  z
+    .object({
+      type: z.literal('choice'),
+      store: field,
+      choices: z.array(choiceSchema).default([]),
+      /** Data path to a list of `{id, title}` offered before the fixed choices (e.g. KB suggestions). */
+      choicesFrom: field.optional(),
+    })
+    .strict()
+    .refine((a) => a.choices.length > 0 || a.choicesFrom, { message: 'a choice needs `choices` or `choicesFrom`' }),
   z.object({ type: z.literal('yes_no'), store: field }).strict(),
   z
     .object({ type: z.literal('number'), store: field, min: z.number().optional(), max: z.number().optional() })
@@ -33,20 +47,49 @@ export const answerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('attachment'), store: field, optional: z.boolean().default(false) }).strict(),
 ]);
 
-export const actionNames = ['file_incident'] as const;
+/** Side effects the runner carries out; results come back as `action_result` and are stored under `data.<action>`. */
+export const actionNames = [
+  'file_incident',
+  'triage',
+  'kb_search',
+  'kb_open',
+  'kb_feedback',
+  'prioritize',
+  'lookup_status',
+  'cancel_incident',
+  'reopen_incident',
+  'add_information',
+  'record_csat',
+] as const;
 
 const stepSchema = z
   .object({
     /** Message key in the locale catalogs, rendered with the session data as parameters. */
     say: z.string().optional(),
     ask: answerSchema.optional(),
-    /** Side effect run outside the engine; its result is fed back and stored under `data.<action>`. */
     action: z.enum(actionNames).optional(),
+    /** Values written into `data` when the step is entered (e.g. `{handoff: true}`). */
+    set: z.record(field, scalar).optional(),
     next: z.union([stepId, z.array(branchSchema).min(1)]).optional(),
+    /** Return to the step the reporter was at before a global intent interrupted it (or end, if none). */
+    resume: z.boolean().default(false),
     final: z.boolean().default(false),
   })
   .strict()
-  .refine((s) => s.final || s.next !== undefined, { message: 'a step that is not final needs `next`' });
+  .refine((s) => s.final || s.resume || s.next !== undefined, { message: 'a step that is not final needs `next` or `resume`' });
+
+/** Regular expressions (case-insensitive, Unicode) per language; every language is tried on every message. */
+const patternsSchema = z.record(z.string().regex(/^[a-z]{2}$/), z.array(z.string().min(1)).min(1));
+
+const intentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    patterns: patternsSchema,
+    goto: stepId,
+    /** Whether the intent interrupts an active dialog, applies after it ended, or both. */
+    during: z.enum(['active', 'done', 'any']).default('any'),
+  })
+  .strict();
 
 export const definitionSchema = z
   .object({
@@ -56,6 +99,19 @@ export const definitionSchema = z
     steps: z.record(stepId, stepSchema),
     /** How many invalid answers in a row before the engine stops re-asking and moves on politely. */
     maxRetries: z.number().int().min(1).default(3),
+    /** Global intents, checked in order before the current step's answer. */
+    intents: z.array(intentSchema).default([]),
+    /** "speak Swedish", "på svenska": language → patterns that switch the conversation to it. */
+    languages: patternsSchema.default({}),
+    /** Steps of older versions → steps of this one, so pinned sessions can move forward without restarting. */
+    migrate: z.record(z.string(), stepId).optional(),
+    /** Step entered when an incident event (e.g. `resolved`) reaches the reporter's conversation. */
+    events: z.record(z.string(), stepId).default({}),
+    /** Inactivity handling; the engine is told about it by `timeout` events (see runner/jobs). */
+    idle: z
+      .object({ remindAfterMinutes: z.number().positive(), closeAfterMinutes: z.number().positive() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -64,6 +120,7 @@ export type DialogStep = z.infer<typeof stepSchema>;
 export type Answer = z.infer<typeof answerSchema>;
 export type Condition = z.infer<typeof conditionSchema>;
 export type ActionName = (typeof actionNames)[number];
+export type Intent = z.infer<typeof intentSchema>;
 
 /** Validates a definition and its step references; errors name the file and the offending path. */
 export function validateDefinition(input: unknown, source = 'definition'): DialogDefinition {
@@ -74,7 +131,7 @@ export function validateDefinition(input: unknown, source = 'definition'): Dialo
   }
   const def = parsed.data;
   const known = new Set(Object.keys(def.steps));
-  const refs = [def.start];
+  const refs = [def.start, ...def.intents.map((i) => i.goto), ...Object.values(def.events), ...Object.values(def.migrate ?? {})];
   for (const step of Object.values(def.steps)) {
     if (typeof step.next === 'string') refs.push(step.next);
     else if (step.next) refs.push(...step.next.map((b) => b.goto));
@@ -82,6 +139,14 @@ export function validateDefinition(input: unknown, source = 'definition'): Dialo
   const missing = refs.filter((r) => !known.has(r));
   if (missing.length) {
     throw new FrontlineError('DIALOG_DEFINITION_INVALID', `${source}: unknown step(s) ${[...new Set(missing)].join(', ')}`);
+  }
+  const patterns = [...def.intents.flatMap((i) => Object.values(i.patterns)), ...Object.values(def.languages)].flat();
+  for (const p of patterns) {
+    try {
+      new RegExp(p, 'iu');
+    } catch (err) {
+      throw new FrontlineError('DIALOG_DEFINITION_INVALID', `${source}: pattern ${JSON.stringify(p)} is not a valid regular expression: ${(err as Error).message}`);
+    }
   }
   return def;
 }

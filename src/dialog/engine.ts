@@ -1,28 +1,41 @@
 import type { Choice } from '../../channels/types.js';
+import { dynamicChoices, parseAnswer, yesNoChoices } from './answers.js';
 import type { ActionName, Answer, Condition, DialogDefinition, DialogStep } from './definition.js';
+import { matchIntent, matchLanguageSwitch } from './intents.js';
 import type { Translate } from './messages.js';
 import { type DialogState, initialState } from './state.js';
 
+export { parseAnswer } from './answers.js';
+
 /**
  * The dialog engine: a pure `transition(dialog, state, event) → [next, effects]`. No I/O, no clock, no
- * randomness: the caller persists `next` and carries out `effects` (send replies, file incidents) in one
- * transaction, feeding action results back as `action_result` events.
+ * randomness: the caller persists `next` and carries out `effects` (send replies, file incidents, search the
+ * KB) in one transaction, feeding action results back as `action_result` events. Language detection is a
+ * pure function handed in with the dialog, so every caller (fast path, runner, replay) detects alike.
  */
 export interface Dialog {
   definition: DialogDefinition;
   t: Translate;
+  /** Language of a reporter's text, or undefined when too short/ambiguous to tell. */
+  detectLanguage?: (text: string) => string | undefined;
 }
 
 export type DialogEvent =
   | { type: 'start' }
   | { type: 'message'; text?: string; choice?: string; attachments?: { id?: string; filename: string }[] }
-  | { type: 'action_result'; action: ActionName; result: Record<string, unknown> };
+  | { type: 'action_result'; action: ActionName; result: Record<string, unknown> }
+  /** No answer for a while (sent by the idle sweep): first a reminder, then a gentle close. */
+  | { type: 'timeout' }
+  /** Something happened to the reporter's incident (e.g. `resolved`): enters `definition.events[name]`. */
+  | { type: 'incident'; name: string; data: Record<string, unknown> };
 
 export type Effect =
   | { type: 'reply'; text: string; choices?: Choice[] }
   | { type: 'action'; action: ActionName; input: Record<string, unknown> }
   /** The reporter wrote after the dialog ended: the text belongs to the linked incident. */
-  | { type: 'append_to_incident'; text: string };
+  | { type: 'append_to_incident'; text: string }
+  /** Remember the reporter's language for the conversation and the person. */
+  | { type: 'set_locale'; locale: string };
 
 export type TransitionResult = [DialogState, Effect[]];
 
@@ -45,36 +58,55 @@ export function transition(dialog: Dialog, state: DialogState, event: DialogEven
       return follow(dialog, next, stepOf(definition, state.step), effects);
     }
     case 'message':
-      return onMessage(dialog, state, event, effects);
+      return onMessage(dialog, { ...state, reminded: undefined }, event, effects);
+    case 'timeout':
+      return onTimeout(dialog, state, effects);
+    case 'incident': {
+      const target = definition.events[event.name];
+      if (!target || state.pendingAction) return [state, effects];
+      return enter(dialog, { ...interrupt(state), data: { ...state.data, incident_event: { name: event.name, ...event.data } as never } }, target, effects);
+    }
   }
 }
 
-function onMessage(
-  dialog: Dialog,
-  state: DialogState,
-  event: Extract<DialogEvent, { type: 'message' }>,
-  effects: Effect[],
-): TransitionResult {
+function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEvent, { type: 'message' }>, effects: Effect[]): TransitionResult {
   const text = (event.text ?? '').trim();
+  if (state.pendingAction) {
+    effects.push(reply(dialog, state, 'common.working', {}));
+    return [state, effects];
+  }
+  const { definition } = dialog;
+  const asked = event.choice ? undefined : matchLanguageSwitch(definition, text);
+  if (asked) {
+    const next = { ...state, locale: asked, localeFixed: true };
+    effects.push({ type: 'set_locale', locale: asked }, reply(dialog, next, 'language.switched', {}));
+    if (next.status === 'active') effects.push(prompt(dialog, next, stepOf(definition, next.step)));
+    return [next, effects];
+  }
+  state = detect(dialog, state, text, effects);
+  const intent = event.choice ? undefined : matchIntent(definition, text, state.status);
+  if (intent) {
+    const data = { ...state.data, intent: { id: intent.intent.id, text, ...intent.captures } as never };
+    return enter(dialog, { ...interrupt(state), data }, intent.intent.goto, effects);
+  }
   if (state.status === 'done') {
     if (state.data.file_incident && text) {
       effects.push({ type: 'append_to_incident', text });
       effects.push(reply(dialog, state, 'followup.added', {}));
       return [state, effects];
     }
-    // A finished conversation without an incident: a new message starts a new report.
-    return enter(dialog, initialState(dialog.definition.start, state.locale), dialog.definition.start, effects);
+    // A finished conversation without an incident: a new message starts a new report with it.
+    const fresh = { ...initialState(definition.start, state.locale), localeFixed: state.localeFixed };
+    const [started, greeting] = enter(dialog, fresh, definition.start, effects);
+    if (!text || !stepOf(definition, started.step).ask) return [started, greeting];
+    return onMessage(dialog, started, event, greeting);
   }
-  if (state.pendingAction) {
-    effects.push(reply(dialog, state, 'common.working', {}));
-    return [state, effects];
-  }
-  const step = stepOf(dialog.definition, state.step);
+  const step = stepOf(definition, state.step);
   if (!step.ask) return [state, effects];
-  const value = parseAnswer(step.ask, text, event);
+  const value = parseAnswer(step.ask, text, event, choicesFromData(state, step.ask));
   if (value === undefined) {
     const retries = state.retries + 1;
-    if (retries >= dialog.definition.maxRetries) {
+    if (retries >= definition.maxRetries) {
       effects.push(reply(dialog, state, 'common.giveup', {}));
       return enter(dialog, { ...state, retries: 0 }, state.step, effects);
     }
@@ -86,29 +118,60 @@ function onMessage(
   return follow(dialog, { ...state, data, retries: 0 }, step, effects);
 }
 
+/** The first message that says enough about its language decides the conversation's language. */
+function detect(dialog: Dialog, state: DialogState, text: string, effects: Effect[]): DialogState {
+  if (state.localeFixed || !dialog.detectLanguage || !text) return state;
+  const lang = dialog.detectLanguage(text);
+  if (!lang) return state;
+  if (lang !== state.locale) effects.push({ type: 'set_locale', locale: lang });
+  return { ...state, locale: lang, localeFixed: true };
+}
+
+function onTimeout(dialog: Dialog, state: DialogState, effects: Effect[]): TransitionResult {
+  if (state.status !== 'active' || state.pendingAction) return [state, effects];
+  const step = stepOf(dialog.definition, state.step);
+  if (!step.ask) return [state, effects];
+  if (!state.reminded) {
+    effects.push(reply(dialog, state, 'idle.reminder', {}), prompt(dialog, state, step));
+    return [{ ...state, reminded: true }, effects];
+  }
+  effects.push(reply(dialog, state, 'idle.closed', {}));
+  return [{ ...state, status: 'done', reminded: undefined, resume: undefined, data: { ...state.data, closed_idle: true } }, effects];
+}
+
+/** Remembers where the reporter was, so an intent's steps can `resume` there. */
+function interrupt(state: DialogState): DialogState {
+  const waiting = state.status === 'active';
+  return { ...state, status: 'active', retries: 0, resume: waiting ? state.step : undefined, resumeStatus: state.status };
+}
+
 function enter(dialog: Dialog, state: DialogState, stepName: string, effects: Effect[], depth = 0): TransitionResult {
   if (depth > MAX_AUTOMATIC_STEPS) throw new Error(`dialog ${dialog.definition.id} loops at step ${stepName}`);
   const step = stepOf(dialog.definition, stepName);
   let next: DialogState = { ...state, step: stepName, retries: 0 };
+  if (step.set) next = { ...next, data: { ...next.data, ...step.set } };
   if (step.say) effects.push(prompt(dialog, next, step));
   if (step.action) {
-    effects.push({ type: 'action', action: step.action, input: { ...next.data } });
+    effects.push({ type: 'action', action: step.action, input: { ...next.data, locale: next.locale } });
     return [{ ...next, pendingAction: step.action }, effects];
   }
-  if (step.final) {
-    next = { ...next, status: 'done' };
-    return [next, effects];
-  }
+  if (step.final) return [end(next), effects];
   if (step.ask) return [next, effects];
   return follow(dialog, next, step, effects, depth + 1);
 }
 
 function follow(dialog: Dialog, state: DialogState, step: DialogStep, effects: Effect[], depth = 0): TransitionResult {
-  if (step.final) return [{ ...state, status: 'done' }, effects];
+  if (step.final) return [end(state), effects];
   const target = typeof step.next === 'string' ? step.next : step.next?.find((b) => matches(b.when, state))?.goto;
-  if (!target) return [{ ...state, status: 'done' }, effects];
-  return enter(dialog, state, target, effects, depth);
+  if (target) return enter(dialog, state, target, effects, depth);
+  if (step.resume && state.resume) {
+    return enter(dialog, { ...state, resume: undefined, resumeStatus: undefined }, state.resume, effects, depth);
+  }
+  if (step.resume && state.resumeStatus === 'active') return [{ ...state, resumeStatus: undefined }, effects];
+  return [end(state), effects];
 }
+
+const end = (state: DialogState): DialogState => ({ ...state, status: 'done', resume: undefined, resumeStatus: undefined });
 
 function prompt(dialog: Dialog, state: DialogState, step: DialogStep): Effect {
   const r = reply(dialog, state, step.say ?? 'common.continue', state.data);
@@ -121,48 +184,14 @@ function reply(dialog: Dialog, state: DialogState, key: string, params: Record<s
 }
 
 function choicesFor(dialog: Dialog, state: DialogState, ask: Answer | undefined): Choice[] | undefined {
-  if (ask?.type === 'yes_no') {
-    return [
-      { id: 'yes', label: dialog.t(state.locale, 'common.yes') },
-      { id: 'no', label: dialog.t(state.locale, 'common.no') },
-    ];
-  }
-  if (ask?.type === 'choice') return ask.choices.map((c) => ({ id: c.id, label: dialog.t(state.locale, c.label) }));
-  return undefined;
+  if (ask?.type === 'yes_no') return yesNoChoices((k) => dialog.t(state.locale, k));
+  if (ask?.type !== 'choice') return undefined;
+  const dynamic = choicesFromData(state, ask).map((d) => ({ id: d.id, label: d.title }));
+  return [...dynamic, ...ask.choices.map((c) => ({ id: c.id, label: dialog.t(state.locale, c.label) }))];
 }
 
-// \b is ASCII-only in JS regexes, so "sí"/"não" end at an explicit lookahead instead.
-const END = '(?=$|[\\s.,!?;:)])';
-const YES = new RegExp(`^(y|yes|yeah|yep|ok|okay|sure|ja|japp|jo|visst|sí|si|claro|vale|sim|isso|certo|👍)${END}`, 'iu');
-const NO = new RegExp(`^(n|no|nope|nah|nej|nä|inte|não|nao|nunca|👎)${END}`, 'iu');
-
-/** Returns the parsed answer, or undefined when it does not fit the expected type. */
-export function parseAnswer(ask: Answer, text: string, event: { choice?: string; attachments?: unknown[] }): unknown {
-  switch (ask.type) {
-    case 'text':
-      return text.length >= ask.minLength && /[\p{L}\p{N}]/u.test(text) ? text : undefined;
-    case 'yes_no': {
-      const v = (event.choice ?? text).toLowerCase();
-      if (v === 'yes' || YES.test(v)) return true;
-      if (v === 'no' || NO.test(v)) return false;
-      return undefined;
-    }
-    case 'choice': {
-      const byId = ask.choices.find((c) => c.id === event.choice);
-      if (byId) return byId.id;
-      const n = Number.parseInt(text, 10);
-      if (String(n) === text && n >= 1 && n <= ask.choices.length) return ask.choices[n - 1]!.id;
-      return ask.choices.find((c) => c.id.toLowerCase() === text.toLowerCase())?.id;
-    }
-    case 'number': {
-      const n = Number(text.replace(',', '.'));
-      if (!Number.isFinite(n) || (ask.min !== undefined && n < ask.min) || (ask.max !== undefined && n > ask.max)) return undefined;
-      return n;
-    }
-    case 'attachment':
-      if (event.attachments?.length) return event.attachments as unknown;
-      return ask.optional && text ? [] : undefined;
-  }
+function choicesFromData(state: DialogState, ask: Answer) {
+  return ask.type === 'choice' && ask.choicesFrom ? dynamicChoices(lookup(state.data, ask.choicesFrom)) : [];
 }
 
 function matches(cond: Condition | undefined, state: DialogState): boolean {
@@ -171,6 +200,7 @@ function matches(cond: Condition | undefined, state: DialogState): boolean {
   if (cond.exists !== undefined && (value !== undefined && value !== null) !== cond.exists) return false;
   if (cond.equals !== undefined && value !== cond.equals) return false;
   if (cond.in && !cond.in.includes(value as never)) return false;
+  if (cond.gt !== undefined && !(typeof value === 'number' && value > cond.gt)) return false;
   return true;
 }
 
@@ -192,4 +222,9 @@ function stepOf(def: DialogDefinition, name: string): DialogStep {
   const step = def.steps[name];
   if (!step) throw new Error(`dialog ${def.id} has no step ${name}`);
   return step;
+}
+
+/** Where a session pinned to an older version continues on `def`, via its `migrate` map (undefined: restart). */
+export function migrateStep(def: DialogDefinition, oldStep: string): string | undefined {
+  return def.migrate?.[oldStep];
 }

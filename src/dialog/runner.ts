@@ -1,9 +1,10 @@
 import type { Author } from '../../channels/types.js';
 import type { Tx } from '../db/database.js';
-import type { IncidentService } from '../incidents/service.js';
+import { type IncidentChange, IncidentService } from '../incidents/service.js';
 import { formatIncidentNumber } from '../incidents/number.js';
 import { enqueueMessage, type OutboxTarget } from '../outbox/enqueue.js';
-import { type Dialog, type DialogEvent, type Effect, start, transition } from './engine.js';
+import { DialogActions, type DialogServices } from './actions.js';
+import { type Dialog, type DialogEvent, type Effect, migrateStep, start, transition } from './engine.js';
 import { parseDialogState, type DialogState } from './state.js';
 
 export interface ConversationContext extends OutboxTarget {
@@ -14,15 +15,22 @@ export interface ConversationContext extends OutboxTarget {
 
 /**
  * The I/O half of the dialog engine: loads the pinned session, runs the pure `transition`, and carries out
- * its effects in the caller's transaction (replies to the outbox, incidents filed), feeding action results
- * back until the engine waits for the reporter again.
+ * its effects in the caller's transaction (replies to the outbox, incidents filed, KB searched), feeding
+ * action results back until the engine waits for the reporter again.
  */
 export class DialogRunner {
+  private readonly actions: DialogActions;
+  private readonly services: DialogServices;
+
   constructor(
     private readonly dialogs: ReadonlyMap<string, Dialog>,
     private readonly defaultDialogId: string,
-    private readonly incidents: IncidentService,
-  ) {}
+    services: DialogServices | IncidentService,
+  ) {
+    this.services = services instanceof IncidentService ? { incidents: services } : services;
+    const anyDialog = [...dialogs.values()][0];
+    this.actions = new DialogActions(this.services, anyDialog ? anyDialog.t : (_l, k) => k);
+  }
 
   /** Starts a fresh session (e.g. when a web chat opens) and queues the greeting. */
   async begin(tx: Tx, conversation: ConversationContext): Promise<void> {
@@ -42,19 +50,52 @@ export class DialogRunner {
     const session = await tx.dialogSession.findUnique({ where: { conversationId: conversation.id } });
     let dialog: Dialog;
     let state: DialogState;
-    let effects: Effect[] = [];
-    if (session && this.dialogs.has(versionKey(session.definitionId, session.definitionVersion))) {
-      dialog = this.dialogs.get(versionKey(session.definitionId, session.definitionVersion))!;
+    const pinned = session && this.pinned(session.definitionId, session.definitionVersion);
+    if (session && pinned) {
+      dialog = pinned;
       state = parseDialogState(session.state);
+    } else if (session) {
+      // Its definition version is gone: move to the current one via its `migrate` map, or restart politely.
+      dialog = this.dialog(session.definitionId);
+      const old = parseDialogState(session.state);
+      const target = old.status === 'done' ? old.step : migrateStep(dialog.definition, old.step);
+      if (target && dialog.definition.steps[target]) {
+        state = { ...old, step: target, retries: 0, pendingAction: undefined, resume: undefined, resumeStatus: undefined };
+      } else {
+        const [fresh, greeting] = start(dialog, old.locale);
+        const effects: Effect[] = [{ type: 'reply', text: dialog.t(old.locale, 'dialog.restarted') }, ...greeting];
+        state = await this.apply(tx, dialog, conversation, { ...fresh, localeFixed: old.localeFixed }, effects);
+        await this.save(tx, conversation.id, dialog, state, session.version);
+        return; // the message answered a question that no longer exists; the reporter gets the new first one
+      }
     } else {
-      // No session yet, or its definition version is gone: start on the current definition.
-      dialog = this.dialog(session?.definitionId ?? this.defaultDialogId);
-      [state, effects] = start(dialog, conversation.locale);
-      state = await this.apply(tx, dialog, conversation, state, effects);
+      dialog = this.dialog(this.defaultDialogId);
+      const [fresh, effects] = start(dialog, conversation.locale);
+      state = await this.apply(tx, dialog, conversation, fresh, effects);
     }
     const [next, more] = transition(dialog, state, event);
     const final = await this.apply(tx, dialog, conversation, next, more);
     await this.save(tx, conversation.id, dialog, final, session?.version);
+  }
+
+  /**
+   * Lets the reporter's dialog react to their incident (e.g. resolved → CSAT question), inside the transaction
+   * that changed it. Lock order matches the agents' writers: incident first, then the conversation.
+   */
+  async onIncidentChange(tx: Tx, change: IncidentChange): Promise<void> {
+    const status = change.changes?.status?.to;
+    const conversationId = change.incident.originConversationId;
+    if (change.kind !== 'updated' || typeof status !== 'string' || !conversationId) return;
+    await tx.$executeRaw`SELECT 1 FROM conversation WHERE id = ${conversationId}::uuid FOR UPDATE`;
+    const row = await tx.conversation.findUnique({ where: { id: conversationId }, select: { id: true, channel: true, contactId: true, locale: true, incidentId: true } });
+    const session = await tx.dialogSession.findUnique({ where: { conversationId } });
+    const dialog = session && this.pinned(session.definitionId, session.definitionVersion);
+    if (!row || !session || !dialog || !dialog.definition.events[status]) return;
+    const conversation: ConversationContext = { id: row.id, channel: row.channel, contactId: row.contactId, locale: row.locale ?? 'en', incidentId: row.incidentId };
+    const data = { incidentId: change.incident.id, number: formatIncidentNumber(change.incident.number), resolution: change.incident.resolution ?? '' };
+    const [next, effects] = transition(dialog, parseDialogState(session.state), { type: 'incident', name: status, data });
+    const final = await this.apply(tx, dialog, conversation, next, effects);
+    await this.save(tx, conversationId, dialog, final, session.version);
   }
 
   private async apply(tx: Tx, dialog: Dialog, conversation: ConversationContext, state: DialogState, effects: Effect[]): Promise<DialogState> {
@@ -68,10 +109,18 @@ export class DialogRunner {
           await enqueueMessage(tx, conversation, { text: effect.text, choices: effect.choices, author: bot });
           break;
         case 'append_to_incident':
-          if (conversation.incidentId) await this.incidents.addReporterMessage(tx, conversation.incidentId, effect.text);
+          if (conversation.incidentId) await this.services.incidents.addReporterMessage(tx, conversation.incidentId, effect.text);
+          break;
+        case 'set_locale':
+          // Remembered for the conversation and the person: their next conversation starts in it.
+          await tx.conversation.update({ where: { id: conversation.id }, data: { locale: effect.locale } });
+          await tx.contact.update({ where: { id: conversation.contactId }, data: { locale: effect.locale } });
+          conversation.locale = effect.locale;
           break;
         case 'action': {
-          const result = await this.runAction(tx, conversation, effect);
+          const ctx = { contactId: conversation.contactId, conversationId: conversation.id, incidentId: conversation.incidentId, locale: current.locale };
+          const result = await this.actions.run(tx, effect.action, effect.input, ctx);
+          conversation.incidentId = ctx.incidentId;
           const [next, more] = transition(dialog, current, { type: 'action_result', action: effect.action, result });
           current = next;
           queue.push(...more);
@@ -80,25 +129,6 @@ export class DialogRunner {
       }
     }
     return current;
-  }
-
-  private async runAction(tx: Tx, conversation: ConversationContext, effect: Extract<Effect, { type: 'action' }>): Promise<Record<string, unknown>> {
-    switch (effect.action) {
-      case 'file_incident': {
-        const description = String(effect.input.description ?? '').trim() || '(no description)';
-        const incident = await this.incidents.create(tx, {
-          title: titleFrom(description),
-          description,
-          reporterId: conversation.contactId,
-          originConversationId: conversation.id,
-          impact: numberOr(effect.input.impact, 3),
-          urgency: numberOr(effect.input.urgency, 3),
-        });
-        await tx.conversation.update({ where: { id: conversation.id }, data: { incidentId: incident.id } });
-        conversation.incidentId = incident.id;
-        return { id: incident.id, number: formatIncidentNumber(incident.number), priority: incident.priority };
-      }
-    }
   }
 
   private async save(tx: Tx, conversationId: string, dialog: Dialog, state: DialogState, version: number | undefined): Promise<void> {
@@ -121,10 +151,3 @@ export class DialogRunner {
 }
 
 export const versionKey = (id: string, version: number) => `${id}@${version}`;
-
-function titleFrom(description: string): string {
-  const firstLine = description.split(/\r?\n/)[0] ?? description;
-  return firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
-}
-
-const numberOr = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);

@@ -119,7 +119,9 @@ export class IntakePipeline {
     const rows = await tx.$queryRaw<{ id: string; contact_id: string; locale: string | null; incident_id: string | null }[]>`
       INSERT INTO conversation (id, channel, thread_key, reference, locale, contact_id, created_at, updated_at)
       VALUES (gen_random_uuid(), ${msg.channel}, ${msg.threadKey}, ${JSON.stringify(msg.reference)}::jsonb,
-              ${msg.locale ?? msg.user.locale ?? null}, ${contactId}::uuid, now(), now())
+              -- the language a person chose or was detected in before wins over the channel's guess
+              COALESCE((SELECT locale FROM contact WHERE id = ${contactId}::uuid), ${msg.locale ?? msg.user.locale ?? null}),
+              ${contactId}::uuid, now(), now())
       ON CONFLICT (channel, thread_key) DO UPDATE SET reference = EXCLUDED.reference, updated_at = now()
       RETURNING id::text, contact_id::text, locale, incident_id::text`;
     const row = rows[0]!;

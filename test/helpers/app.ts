@@ -26,6 +26,9 @@ export async function startTestApp(
     OUTBOX_POLL_MS: '50',
     OUTBOX_BASE_DELAY_MS: '20',
     OUTBOX_MAX_DELAY_MS: '2000',
+    // Channel and platform suites exercise the short report flow (describe → confirm → filed); the guided flow
+    // has its own suites (test/dialog, test/e2e/dialog-guided.test.ts).
+    FRONTLINE_DIALOG: 'report-incident',
     ...db.env,
     ...options.env,
   });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Pool } from 'pg';
 import { TerminalAdapter } from '../../../channels/terminal/adapter.js';
 import { createFrontline } from '../../app.js';
+import { importStarterKbIfEmpty } from '../../kb/starter.js';
 import { cliConfig } from '../context.js';
 
 export function registerChatCommand(program: Command): void {
@@ -18,6 +19,7 @@ export function registerChatCommand(program: Command): void {
       const session = opts.new ? `${opts.user}:${Date.now()}` : opts.user;
       const terminal = new TerminalAdapter(session);
       const frontline = await createFrontline(config, { channels: [terminal] });
+      await importStarterKbIfEmpty(frontline);
       // The reader is created after the conversation opens: readline drops lines emitted before iteration starts.
       let rl: ReturnType<typeof createInterface> | undefined;
       try {

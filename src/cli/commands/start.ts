@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createFrontline, type Frontline } from '../../app.js';
 import { createApiToken } from '../../http/auth.js';
+import { importStarterKbIfEmpty } from '../../kb/starter.js';
 import { channelsFromEnv } from '../../channel-registry.js';
 import { cliConfig } from '../context.js';
 
@@ -22,6 +23,7 @@ export function registerStartCommand(program: Command): void {
     .action(async (opts: { port?: string; host?: string }) => {
       const config = cliConfig({ ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
       const frontline = await createFrontline(config, { channels: await channelsFromEnv(process.env) });
+      await importStarterKbIfEmpty(frontline);
       const port = await frontline.listen();
       const bootstrap = await bootstrapAdminToken(frontline);
       const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

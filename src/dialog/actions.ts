@@ -1,0 +1,218 @@
+import type { Tx } from '../db/database.js';
+import type { IncidentService } from '../incidents/service.js';
+import { canTransition, OPEN_STATUSES, type IncidentStatus } from '../incidents/lifecycle.js';
+import { formatIncidentNumber } from '../incidents/number.js';
+import type { SlaConfig } from '../sla/config.js';
+import { durationWords } from '../sla/config.js';
+import { DEFAULT_SLA } from '../sla/policy.js';
+import { clampLevel, DEFAULT_MATRIX, priorityOf } from '../sla/priority.js';
+import type { Triage } from '../triage/triage.js';
+import { readCues, urgencyFloor } from './cues.js';
+import type { ActionName } from './definition.js';
+import type { KbSearch } from './kb-access.js';
+import type { Translate } from './messages.js';
+
+export interface ActionContext {
+  contactId: string;
+  conversationId: string;
+  incidentId: string | null;
+  locale: string;
+}
+
+export interface DialogServices {
+  incidents: IncidentService;
+  triage?: Triage;
+  kbSearch?: KbSearch;
+  sla?: SlaConfig;
+}
+
+type Input = Record<string, unknown>;
+type Result = Record<string, unknown>;
+
+/**
+ * The I/O the dialog asks for by name (`action:` in a definition). Each runs in the intake transaction and
+ * returns plain JSON that the engine stores under `data.<action>` for branching and messages.
+ */
+export class DialogActions {
+  constructor(
+    private readonly services: DialogServices,
+    private readonly t: Translate,
+  ) {}
+
+  async run(tx: Tx, action: ActionName, input: Input, ctx: ActionContext): Promise<Result> {
+    switch (action) {
+      case 'triage': return this.triage(input);
+      case 'kb_search': return this.kbSearch(tx, input, ctx);
+      case 'kb_open': return this.kbOpen(tx, input, ctx);
+      case 'kb_feedback': return this.kbFeedback(tx, input, ctx);
+      case 'prioritize': return this.prioritize(input, ctx.locale);
+      case 'file_incident': return this.file(tx, input, ctx);
+      case 'lookup_status': return this.lookupStatus(tx, input, ctx);
+      case 'cancel_incident': return this.changeStatus(tx, input, 'cancelled');
+      case 'reopen_incident': return this.reopen(tx, input);
+      case 'add_information': return this.addInformation(tx, input, ctx);
+      case 'record_csat': return this.recordCsat(tx, input, ctx);
+    }
+  }
+
+  private triage(input: Input): Result {
+    const text = str(input.description);
+    const cues = readCues(text);
+    const routed = this.services.triage?.(text);
+    const urgencyMin = urgencyFloor(routed?.minUrgency);
+    return {
+      category: routed?.category ?? 'other',
+      service: routed?.service ?? null,
+      assignmentGroup: routed?.assignmentGroup ?? null,
+      tier: routed?.tier ?? 'L1',
+      confidential: routed?.confidential ?? false,
+      security: routed?.category === 'security',
+      ...(cues.impact ? { impact: cues.impact } : {}),
+      // The taxonomy's floor (security: high) wins over a calmer cue in the text.
+      ...(cues.urgency || urgencyMin < 3 ? { urgency: Math.min(cues.urgency ?? 3, urgencyMin) } : {}),
+    };
+  }
+
+  private async kbSearch(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
+    if (!this.services.kbSearch) return { count: 0, articles: [] };
+    const language = str(input.locale) || ctx.locale;
+    const hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3 });
+    const category = (input.triage as Input | undefined)?.category;
+    for (const h of hits) {
+      await tx.kbFeedback.create({ data: { kind: 'suggested', articleId: h.id, conversationId: ctx.conversationId, language, category: typeof category === 'string' ? category : null } });
+    }
+    return { count: hits.length, articles: hits.map((h) => ({ id: h.id, title: h.title })) };
+  }
+
+  private async kbOpen(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
+    const article = await tx.kbArticle.findUnique({ where: { id: str(input.kb_choice) } });
+    if (!article) return { found: false };
+    await tx.kbFeedback.create({ data: { kind: 'opened', articleId: article.id, conversationId: ctx.conversationId, language: article.language, category: article.category } });
+    return { found: true, id: article.id, title: article.title, steps: stepsOf(article.body) };
+  }
+
+  private async kbFeedback(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
+    const opened = input.kb_open as Input | undefined;
+    const articleId = str(opened?.id);
+    if (!articleId) return { recorded: false };
+    const helped = input.kb_fixed === true;
+    await tx.kbFeedback.create({ data: { kind: 'feedback', articleId, conversationId: ctx.conversationId, language: str(input.locale) || ctx.locale, category: null, helped } });
+    return { recorded: true, helped };
+  }
+
+  /** Impact and urgency from the answers, else from the text's cues and triage, else "only me, can wait". */
+  private levels(input: Input): { impact: number; urgency: number } {
+    const triage = (input.triage ?? {}) as Input;
+    const impact = num(input.impact) ?? num(triage.impact) ?? 3;
+    const urgency = Math.min(num(input.urgency) ?? num(triage.urgency) ?? 3, num(triage.urgency) ?? 3);
+    return { impact: clampLevel(impact), urgency: clampLevel(urgency) };
+  }
+
+  private prioritize(input: Input, locale: string): Result {
+    const { impact, urgency } = this.levels(input);
+    const priority = priorityOf(impact, urgency, this.services.sla?.matrix ?? DEFAULT_MATRIX);
+    return { priority, impact, urgency, ...this.slaWords(priority, str(input.locale) || locale) };
+  }
+
+  private slaWords(priority: string, locale: string): Result {
+    const target = (this.services.sla?.policy ?? DEFAULT_SLA)[priority as 'P1'];
+    return { response: durationWords(target.responseMinutes, locale), resolution: durationWords(target.resolutionMinutes, locale) };
+  }
+
+  private async file(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
+    const triage = (input.triage ?? {}) as Input;
+    const description = [str(input.description) || str((input.intent as Input | undefined)?.text), ...details(input)].filter(Boolean).join('\n').trim() || '(no description)';
+    const { impact, urgency } = this.levels(input);
+    const incident = await this.services.incidents.create(tx, {
+      title: titleFrom(description),
+      description,
+      reporterId: ctx.contactId,
+      originConversationId: ctx.conversationId,
+      impact,
+      urgency,
+      category: strOrNull(triage.category),
+      service: strOrNull(triage.service),
+      assignmentGroup: strOrNull(triage.assignmentGroup),
+      tier: str(triage.tier) || undefined,
+      confidential: triage.confidential === true,
+    });
+    await tx.conversation.update({ where: { id: ctx.conversationId }, data: { incidentId: incident.id } });
+    ctx.incidentId = incident.id;
+    return { id: incident.id, number: formatIncidentNumber(incident.number), priority: incident.priority, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale) };
+  }
+
+  /** "status of INC-000123" (only the reporter's own incidents) or "my tickets" (their open ones). */
+  private async lookupStatus(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
+    const locale = str(input.locale) || ctx.locale;
+    const wanted = /(\d{1,9})/.exec(str((input.intent as Input | undefined)?.number))?.[1];
+    const rows = await tx.incident.findMany({
+      where: { reporterId: ctx.contactId, ...(wanted ? { number: Number(wanted) } : { status: { in: [...OPEN_STATUSES] } }) },
+      orderBy: { number: 'desc' },
+      take: 5,
+    });
+    const list = rows.map((r) => `${formatIncidentNumber(r.number)} · ${this.t(locale, `status.${r.status}`)} · ${r.title}`).join('\n');
+    return { count: rows.length, asked: wanted ? formatIncidentNumber(Number(wanted)) : 'none', list };
+  }
+
+  private async changeStatus(tx: Tx, input: Input, to: IncidentStatus): Promise<Result> {
+    const id = str((input.file_incident as Input | undefined)?.id);
+    if (!id) return { outcome: 'none' };
+    const incident = await this.services.incidents.get(tx, id);
+    if (!canTransition(incident.status as IncidentStatus, to)) return { outcome: 'not_allowed', status: incident.status };
+    await this.services.incidents.update(tx, id, { status: to }, 'reporter');
+    return { outcome: 'done' };
+  }
+
+  private async reopen(tx: Tx, input: Input): Promise<Result> {
+    const id = str((input.file_incident as Input | undefined)?.id);
+    if (!id) return { outcome: 'none' };
+    const incident = await this.services.incidents.get(tx, id);
+    if (incident.status !== 'resolved') return { outcome: OPEN_STATUSES.includes(incident.status as IncidentStatus) ? 'open' : 'closed' };
+    const windowMs = (this.services.sla?.reopenWindowDays ?? 7) * 86_400_000;
+    if (incident.resolvedAt && Date.now() - incident.resolvedAt.getTime() > windowMs) return { outcome: 'too_late' };
+    await this.services.incidents.update(tx, id, { status: 'reopened' }, 'reporter');
+    return { outcome: 'done' };
+  }
+
+  private async addInformation(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
+    const id = str((input.file_incident as Input | undefined)?.id) || ctx.incidentId;
+    const text = str(input.addition);
+    if (!id || !text) return { added: false };
+    await this.services.incidents.addReporterMessage(tx, id, text);
+    return { added: true };
+  }
+
+  private async recordCsat(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
+    const id = str((input.incident_event as Input | undefined)?.incidentId) || ctx.incidentId;
+    const score = num(input.csat_score);
+    if (!id || score === undefined) return { recorded: false };
+    const comment = str(input.csat_comment);
+    await tx.incidentEvent.create({
+      data: { incidentId: id, type: 'csat', actor: 'reporter', body: comment || null, data: { score, ...(comment ? { comment } : {}) } },
+    });
+    return { recorded: true, score };
+  }
+}
+
+/** Answers to diagnosis questions (`diag_*`) are appended to the filed description for the agent. */
+function details(input: Input): string[] {
+  return Object.entries(input)
+    .filter(([k, v]) => k.startsWith('diag_') && (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number'))
+    .map(([k, v]) => `${k.slice(5).replace(/_/g, ' ')}: ${String(v)}`);
+}
+
+/** The numbered steps of a KB article body (see kb/article.ts renderBody), kept short for a chat bubble. */
+function stepsOf(body: string): string {
+  const numbered = body.split('\n').filter((l) => /^\d+\.\s/.test(l.trim()));
+  const text = (numbered.length ? numbered.join('\n') : body).trim();
+  return text.length > 900 ? `${text.slice(0, 897)}...` : text;
+}
+
+function titleFrom(description: string): string {
+  const firstLine = description.split(/\r?\n/)[0] ?? description;
+  return firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);

@@ -1,0 +1,16 @@
+import type { Database } from '../db/database.js';
+import { createKbRanker, kbRankerKindFromEnv } from '../kb/ranker.js';
+import { loadSlaConfig, type SlaConfig } from '../sla/config.js';
+import { loadTaxonomy } from '../triage/taxonomy.js';
+import { createTriage, type Triage } from '../triage/triage.js';
+import { createTxKbSearch, type KbSearch } from './kb-access.js';
+
+/** What the dialog's actions need besides incidents: the SLA config, triage and KB search. */
+export async function createDialogServices(db: Database, options: { modelDir?: string } = {}): Promise<{ sla: SlaConfig; triage: Triage; kbSearch: KbSearch }> {
+  const sla = await loadSlaConfig();
+  // Keyword rules over dialogs/taxonomy.yaml unless a model trained with `frontline triage train` is given.
+  const triage = createTriage({ taxonomy: loadTaxonomy(), modelDir: options.modelDir });
+  const kind = kbRankerKindFromEnv();
+  const kbSearch = createTxKbSearch(db, (proxied) => createKbRanker(proxied, kind));
+  return { sla, triage, kbSearch };
+}

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { FrontlineError } from '../errors.js';
+import type { SlaPolicy } from './policy.js';
+import { DEFAULT_MATRIX, PRIORITIES, type Priority, type PriorityMatrix } from './priority.js';
+
+/**
+ * `dialogs/sla.yaml`: the priority matrix, SLA targets per priority, reopen and auto-close windows. Validated
+ * by zod on start; durations are written the way people say them (15m, 4h, 5d).
+ */
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(m|min|h|d)$/i, 'use a duration such as 15m, 4h or 5d')
+  .transform((s) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(m|min|h|d)$/i.exec(s)!;
+    const unit = m[2]!.toLowerCase();
+    return Math.round(Number(m[1]) * (unit === 'd' ? 1440 : unit === 'h' ? 60 : 1));
+  });
+const priority = z.enum(PRIORITIES as [Priority, ...Priority[]]);
+const cell = z.enum(['11', '12', '13', '21', '22', '23', '31', '32', '33']);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
+
+export const slaConfigSchema = z
+  .object({
+    matrix: z.record(cell, priority).default(DEFAULT_MATRIX as Record<z.infer<typeof cell>, Priority>),
+    targets: z.record(priority, z.object({ response: duration, resolution: duration }).strict()),
+    warnAt: z.number().gt(0).lt(1).default(0.75),
+    reopenWindowDays: z.number().min(0).default(7),
+    autoCloseDays: z.number().min(0).default(5),
+    businessHours: z
+      .object({
+        timezone: z.string().min(1),
+        days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+        start: hhmm,
+        end: hhmm,
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export interface SlaConfig {
+  matrix: PriorityMatrix;
+  policy: SlaPolicy;
+  warnAt: number;
+  reopenWindowDays: number;
+  autoCloseDays: number;
+  businessHours?: z.infer<typeof slaConfigSchema>['businessHours'];
+}
+
+export function parseSlaConfig(input: unknown, source = 'sla.yaml'): SlaConfig {
+  const parsed = slaConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new FrontlineError('CONFIG_INVALID', `${source}: ${why}`);
+  }
+  const c = parsed.data;
+  const missingCells = Object.keys(DEFAULT_MATRIX).filter((k) => !(k in c.matrix));
+  const missingTargets = PRIORITIES.filter((p) => !(p in c.targets));
+  if (missingCells.length || missingTargets.length) {
+    throw new FrontlineError('CONFIG_INVALID', `${source}: missing ${[...missingCells.map((k) => `matrix.${k}`), ...missingTargets.map((p) => `targets.${p}`)].join(', ')}`);
+  }
+  const policy = Object.fromEntries(
+    PRIORITIES.map((p) => [p, { responseMinutes: c.targets[p]!.response, resolutionMinutes: c.targets[p]!.resolution }]),
+  ) as unknown as SlaPolicy;
+  return { matrix: c.matrix as PriorityMatrix, policy, warnAt: c.warnAt, reopenWindowDays: c.reopenWindowDays, autoCloseDays: c.autoCloseDays, businessHours: c.businessHours };
+}
+
+export async function loadSlaConfig(file = path.resolve(import.meta.dirname, '../../dialogs/sla.yaml')): Promise<SlaConfig> {
+  return parseSlaConfig(parseYaml(await readFile(file, 'utf8')), file);
+}
+
+/** "4 hours", "30 minuter", "5 días": a duration in the reporter's language, in its largest whole unit. */
+export function durationWords(minutes: number, locale: string): string {
+  const [value, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
