@@ -1,11 +1,12 @@
 import type { ChannelAdapter } from '../channels/types.js';
 import { SLACK_SETTING_KEYS } from '../channels/slack/settings.js';
+import { EMAIL_SETTING_KEYS } from '../channels/email/settings.js';
 
 /**
  * Optional channels, enabled by their settings. Each adapter validates its own variables; the core only needs
  * their names so a typo such as SLACK_BOT_TOKNE is refused at startup. Vendor SDKs load only when enabled.
  */
-export const CHANNEL_SETTING_KEYS: readonly string[] = [...SLACK_SETTING_KEYS];
+export const CHANNEL_SETTING_KEYS: readonly string[] = [...SLACK_SETTING_KEYS, ...EMAIL_SETTING_KEYS];
 
 export async function channelsFromEnv(env: Record<string, string | undefined>): Promise<ChannelAdapter[]> {
   const adapters: ChannelAdapter[] = [];
@@ -13,6 +14,11 @@ export async function channelsFromEnv(env: Record<string, string | undefined>): 
     const { slackFromEnv } = await import('../channels/slack/adapter.js');
     const slack = slackFromEnv(env);
     if (slack) adapters.push(slack);
+  }
+  if (env.IMAP_HOST) {
+    const { emailFromEnv } = await import('../channels/email/adapter.js');
+    const email = emailFromEnv(env);
+    if (email) adapters.push(email);
   }
   return adapters;
 }

@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import {
+  ChannelSendError,
+  type ChannelAdapter,
+  type ChannelCapabilities,
+  type ChannelHealth,
+  type ChannelHost,
+  type ConversationReference,
+  type OutboundMessage,
+  type SendContext,
+  type SendResult,
+} from '../types.js';
+import { ImapSource, type ImapSourceOptions } from './imap-source.js';
+import { EmailIntake, type IntakeOutcome } from './intake.js';
+import { bouncedSchema, decodeEmailThreadKey, encodeEmailThreadKey, parseEmailReference, stateKeys, type EmailReference } from './reference.js';
+import { parseEmailSettings, type EmailSettings } from './settings.js';
+import { SmtpSender, type SmtpSenderConfig } from './smtp-sender.js';
+
+export { EMAIL_SETTING_KEYS } from './settings.js';
+
+const checkpointSchema = z.object({ uidValidity: z.number(), lastUid: z.number() });
+const SMTP_VERIFY_TTL_MS = 60_000;
+const INCIDENT_IN_TEXT = /\bINC-(\d{1,12})\b/;
+
+export interface EmailAdapterOptions {
+  /** Overrides for the IMAP supervisor (tests shorten backoff and IDLE delays). */
+  imap?: Partial<Omit<ImapSourceOptions, 'onMail' | 'checkpoint' | 'logger'>>;
+  /** Extra nodemailer transport options (TLS, pooling). */
+  smtpTransport?: SmtpSenderConfig['transport'];
+  /** Do not connect to IMAP (mail is fed through `handleMail`, e.g. replays and benchmarks). */
+  intake?: boolean;
+}
+
+/**
+ * Email as a channel: a supervised IMAP mailbox in, SMTP out. One conversation per mail thread, keyed by the
+ * thread's root Message-ID (`email:<id@host>`); choices are rendered as numbered options and a reply of "1"
+ * or the option's word answers them.
+ */
+export class EmailAdapter implements ChannelAdapter<EmailReference> {
+  readonly name = 'email';
+  readonly capabilities: ChannelCapabilities = {
+    buttons: false,
+    threads: true,
+    edit: false,
+    attachments: true,
+    maxTextLength: 100_000,
+    markup: 'plain',
+  };
+
+  private host: ChannelHost | undefined;
+  private intake: EmailIntake | undefined;
+  private source: ImapSource | undefined;
+  private sender: SmtpSender | undefined;
+  private smtpCheck: { ok: boolean; detail: string; at: number } | undefined;
+  /** conversation id → incident number, so the subject token costs no lookup after the first time. */
+  private readonly incidentByConversation = new Map<string, string>();
+
+  constructor(readonly settings: EmailSettings, private readonly options: EmailAdapterOptions = {}) {}
+
+  async start(host: ChannelHost): Promise<void> {
+    const s = this.settings;
+    this.host = host;
+    this.intake = new EmailIntake(host, { ...s, ownAddresses: [s.imap.user] }, this.name);
+    this.sender = new SmtpSender({
+      host: s.smtp.host,
+      port: s.smtp.port,
+      secure: s.smtp.secure,
+      ...(s.smtp.user ? { user: s.smtp.user, pass: s.smtp.pass ?? '' } : {}),
+      from: s.supportAddress,
+      replyTo: s.supportAddress,
+      ...(this.options.smtpTransport ? { transport: this.options.smtpTransport } : {}),
+    });
+    if (this.options.intake === false) return;
+    const checkpointKey = stateKeys.checkpoint(s.imap.user, s.imap.mailbox);
+    this.source = new ImapSource({
+      host: s.imap.host,
+      port: s.imap.port,
+      secure: s.imap.secure,
+      user: s.imap.user,
+      pass: s.imap.pass,
+      mailbox: s.imap.mailbox,
+      processedAction: s.imap.processed,
+      pollIntervalMs: s.imap.pollIntervalMs,
+      logger: host.logger,
+      checkpoint: {
+        load: async () => {
+          const parsed = checkpointSchema.safeParse(await host.state.get(checkpointKey));
+          return parsed.success ? parsed.data : null;
+        },
+        save: (state) => host.state.set(checkpointKey, { uidValidity: state.uidValidity, lastUid: state.lastUid }),
+      },
+      onMail: async (raw) => {
+        await this.handleMail(raw);
+      },
+      knownMessageIds: async (ids) => {
+        const known = new Set<string>();
+        for (const id of ids) if (await host.conversations.findByMessageExternalIds(this.name, [id])) known.add(id);
+        return known;
+      },
+      ...this.options.imap,
+    });
+    // Connecting happens in the background: a mail server that is down must not stop the whole service.
+    this.source.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.source?.stop();
+    this.source = undefined;
+    this.sender?.close();
+  }
+
+  /** Resolves once IMAP is connected and caught up (tests and tools). */
+  whenConnected(): Promise<void> {
+    return this.source ? this.source.whenConnected() : Promise.resolve();
+  }
+
+  /** Runs one raw mail through the intake (what the IMAP source does for every new mail). */
+  handleMail(raw: Buffer): Promise<IntakeOutcome> {
+    if (!this.intake) throw new Error('the email channel is not started');
+    return this.intake.handle(raw);
+  }
+
+  encodeThreadKey(reference: EmailReference): string {
+    return encodeEmailThreadKey(reference);
+  }
+
+  decodeThreadKey(threadKey: string): Partial<EmailReference> {
+    return decodeEmailThreadKey(threadKey);
+  }
+
+  async send(stored: ConversationReference, message: OutboundMessage, context: SendContext): Promise<SendResult> {
+    const { host, sender } = this.started();
+    let reference: EmailReference;
+    try {
+      reference = parseEmailReference(stored);
+    } catch (cause) {
+      throw new ChannelSendError('conversation reference is not an email reference', { retryable: false, cause });
+    }
+    const bounced = bouncedSchema.safeParse(await host.state.get(stateKeys.bounced(reference.to)));
+    if (bounced.success) {
+      const status = bounced.data.status ? ` (${bounced.data.status})` : '';
+      throw new ChannelSendError(`mail to ${reference.to} bounced${status} on ${bounced.data.at}; not sending until they write again`, { retryable: false });
+    }
+    const incidentNumber = message.incidentNumber ?? (await this.incidentOf(context.conversationId, message.text));
+    const sent = await sender.send({
+      to: [reference.to],
+      subject: reference.subject,
+      text: attributed(message),
+      ...(message.choices?.length ? { choices: message.choices } : {}),
+      inReplyTo: reference.lastMessageId,
+      references: reference.references,
+      ...(incidentNumber ? { incidentNumber } : {}),
+      // Only a person's reply is not automatic (RFC 3834): out-of-office responders stay quiet for the rest.
+      automatic: message.author.kind !== 'agent',
+      idempotencyKey: context.idempotencyKey,
+    });
+    if (message.author.kind === 'bot') {
+      // Remember the options of the last question, so "1" or "yes" in the reply maps to the right choice.
+      await host.state.set(stateKeys.choices(context.conversationId), message.choices?.length ? message.choices.map((c) => ({ id: c.id, label: c.label })) : null);
+    }
+    if (incidentNumber) await this.rememberIncident(context.conversationId, incidentNumber);
+    return { externalId: sent.messageId };
+  }
+
+  async health(): Promise<ChannelHealth> {
+    if (!this.sender) return { ok: false, detail: 'not started' };
+    const smtp = await this.checkSmtp();
+    const parts: string[] = [];
+    let ok = smtp.ok;
+    if (this.source) {
+      const imap = this.source.health();
+      ok &&= imap.connected;
+      parts.push(`imap ${imap.connected ? 'connected' : 'disconnected'} (${imap.delivered} mails, ${imap.reconnects} reconnects${imap.lastError ? `, last error: ${imap.lastError}` : ''})`);
+    } else {
+      parts.push('imap intake off');
+    }
+    parts.push(`smtp ${smtp.detail}`);
+    const dropped = [...(this.intake?.dropped ?? [])].map(([k, n]) => `${k} ${n}`).join(', ');
+    if (dropped) parts.push(`not answered: ${dropped}`);
+    return { ok, detail: parts.join('; ') };
+  }
+
+  private async checkSmtp(): Promise<{ ok: boolean; detail: string }> {
+    const now = Date.now();
+    if (this.smtpCheck && now - this.smtpCheck.at < SMTP_VERIFY_TTL_MS) return this.smtpCheck;
+    try {
+      await this.sender!.verify();
+      this.smtpCheck = { ok: true, detail: 'ok', at: now };
+    } catch (error) {
+      this.smtpCheck = { ok: false, detail: (error as Error).message, at: now };
+    }
+    return this.smtpCheck;
+  }
+
+  /**
+   * The incident a conversation filed, for the subject token. Dialog replies do not carry the number, but the
+   * acknowledgement names it: it is trusted only when that incident was reported from this very conversation.
+   */
+  private async incidentOf(conversationId: string, text: string): Promise<string | undefined> {
+    const known = this.incidentByConversation.get(conversationId);
+    if (known) return known;
+    const stored = await this.host!.state.get(stateKeys.incident(conversationId));
+    if (typeof stored === 'string') {
+      this.incidentByConversation.set(conversationId, stored);
+      return stored;
+    }
+    const mentioned = INCIDENT_IN_TEXT.exec(text);
+    if (!mentioned?.[1]) return undefined;
+    const match = await this.host!.conversations.findByIncidentNumber(this.name, Number(mentioned[1]));
+    return match?.conversationId === conversationId ? mentioned[0] : undefined;
+  }
+
+  private async rememberIncident(conversationId: string, number: string): Promise<void> {
+    if (this.incidentByConversation.get(conversationId) === number) return;
+    this.incidentByConversation.set(conversationId, number);
+    await this.host!.state.set(stateKeys.incident(conversationId), number);
+  }
+
+  private started(): { host: ChannelHost; sender: SmtpSender } {
+    if (!this.host || !this.sender) throw new ChannelSendError('the email channel is not started', { retryable: true, retryAfterMs: 5_000 });
+    return { host: this.host, sender: this.sender };
+  }
+}
+
+/** An agent's words carry their name; the core's reply notice usually does already ("Maria on INC-…: …"). */
+function attributed(message: OutboundMessage): string {
+  if (message.author.kind !== 'agent' || message.text.includes(message.author.name)) return message.text;
+  return `${message.author.name} (service desk):\n\n${message.text}`;
+}
+
+/** The email channel when IMAP_HOST is set; throws on invalid email settings. */
+export function emailFromEnv(env: Record<string, string | undefined>): EmailAdapter | undefined {
+  if (!env.IMAP_HOST) return undefined;
+  return new EmailAdapter(parseEmailSettings(env));
+}
+
+export type { EmailSettings };
