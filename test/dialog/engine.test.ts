@@ -2,32 +2,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDialogs } from '../../src/dialog/catalog.js';
 import { validateDefinition } from '../../src/dialog/definition.js';
-import { type Dialog, type DialogEvent, type Effect, start, transition } from '../../src/dialog/engine.js';
-import type { DialogState } from '../../src/dialog/state.js';
-
-/** send → expect scripts on the pure engine (no I/O), in the manner of botbuilder's waterfall tests. */
-class Script {
-  state: DialogState;
-  effects: Effect[];
-  constructor(private readonly dialog: Dialog, locale: string) {
-    [this.state, this.effects] = start(dialog, locale);
-  }
-  send(event: DialogEvent | string): this {
-    const e: DialogEvent = typeof event === 'string' ? { type: 'message', text: event } : event;
-    [this.state, this.effects] = transition(this.dialog, this.state, e);
-    return this;
-  }
-  replies(): string[] {
-    return this.effects.flatMap((e) => (e.type === 'reply' ? [e.text] : []));
-  }
-  expectReply(pattern: RegExp): this {
-    expect(this.replies().join('\n')).toMatch(pattern);
-    return this;
-  }
-  action(): Extract<Effect, { type: 'action' }> | undefined {
-    return this.effects.find((e): e is Extract<Effect, { type: 'action' }> => e.type === 'action');
-  }
-}
+import { type Dialog, start, transition } from '../../src/dialog/engine.js';
+import { Script } from './script.js';
 
 let dialog: Dialog;
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import type { KbArticleInput } from '../article.js';
 import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
 import { stemmer as englishStemmer } from '@orama/stemmers/english';
 import { stemmer as portugueseStemmer } from '@orama/stemmers/portuguese';
@@ -106,14 +107,7 @@ export class MemoryRanker implements KbRanker {
   }
 
   private async build(version: string): Promise<Snapshot> {
-    const { rows } = await this.db.pool.query<{
-      id: string;
-      title: string;
-      body: string;
-      language: string;
-      category: string | null;
-      tags: string[];
-    }>('SELECT id, title, body, language, category, tags FROM kb_article');
+    const { rows } = await this.db.pool.query<KbArticleInput>('SELECT id, title, body, language, category, tags FROM kb_article');
     const indexes = new Map<KbLanguage, MiniSearch<IndexedArticle>>();
     const words = new Map<string, number>();
     for (const row of rows) {
