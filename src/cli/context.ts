@@ -3,10 +3,13 @@ import { type Database, openDatabase } from '../db/database.js';
 import { FrontlineError } from '../errors.js';
 import { createLogger } from '../logger.js';
 
-/** Config for CLI commands: `.env`, then the environment; quiet logs unless LOG_LEVEL says otherwise. */
-export function cliConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+/**
+ * Config for CLI commands: `.env`, then the environment. One-shot commands log quietly unless LOG_LEVEL says
+ * otherwise; the server (`start`) passes `info`.
+ */
+export function cliConfig(overrides: Partial<Record<keyof Config, string>> = {}, defaultLogLevel = 'warn'): Config {
   loadDotEnv();
-  return loadConfig({ LOG_LEVEL: 'warn', ...process.env, ...overrides });
+  return loadConfig({ LOG_LEVEL: defaultLogLevel, ...process.env, ...overrides });
 }
 
 /** Opens the configured database (DATABASE_URL or the embedded one in FRONTLINE_DATA_DIR), migrated. */

@@ -21,7 +21,7 @@ export function registerStartCommand(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (PORT)')
     .option('--host <host>', 'interface to bind (HOST)')
     .action(async (opts: { port?: string; host?: string }) => {
-      const config = cliConfig({ ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
+      const config = cliConfig({ ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) }, 'info');
       const frontline = await createFrontline(config, { channels: await channelsFromEnv(process.env) });
       await importStarterKbIfEmpty(frontline);
       const port = await frontline.listen();
