@@ -2,7 +2,7 @@ import type { AgentActions, IncidentView } from '../../channels/types.js';
 import type { Database, Tx } from '../db/database.js';
 import type { IncidentService } from '../incidents/service.js';
 import { OPEN_STATUSES } from '../incidents/lifecycle.js';
-import { toIncidentView } from '../incidents/view.js';
+import { toChannelIncidentView as toIncidentView } from '../incidents/view.js';
 import type { IntakePipeline } from '../intake/pipeline.js';
 
 /** Agent-side incident actions offered to channels; each call is one retried transaction. */

@@ -1,6 +1,21 @@
 import type { IncidentView } from '../../channels/types.js';
 import type { Incident, Tx } from '../db/database.js';
+import { redactSecrets } from '../security/redact.js';
 import { formatIncidentNumber } from './number.js';
+
+/**
+ * The view handed to channels: agent workspaces are broad audiences, so pasted secrets (passwords, tokens,
+ * card numbers) are masked. The stored incident keeps the original.
+ */
+export async function toChannelIncidentView(tx: Tx, incident: Incident): Promise<IncidentView> {
+  const view = await toIncidentView(tx, incident);
+  return {
+    ...view,
+    title: redactSecrets(view.title),
+    description: redactSecrets(view.description),
+    resolution: view.resolution === null ? null : redactSecrets(view.resolution),
+  };
+}
 
 /** The channel-facing view of an incident (reporter name and origin channel joined in). */
 export async function toIncidentView(tx: Tx, incident: Incident): Promise<IncidentView> {

@@ -4,7 +4,8 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { createAgentActions } from '../agents/actions.js';
 import type { IncidentService } from '../incidents/service.js';
-import { toIncidentView } from '../incidents/view.js';
+import { toChannelIncidentView } from '../incidents/view.js';
+import { redactSecrets } from '../security/redact.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { createOutboxWriter } from '../outbox/writer.js';
 import { createLookups } from './lookups.js';
@@ -29,8 +30,9 @@ export function createChannelHost(deps: {
     incidents: createAgentActions(db, incidents, pipeline, kick),
     onIncidentChange(listener) {
       incidents.onChange(async (tx, change) => {
-        const incident = await toIncidentView(tx, change.incident);
-        await listener({ incident, kind: change.kind, actor: change.actor, changes: change.changes, text: change.text }, createOutboxWriter(tx));
+        const incident = await toChannelIncidentView(tx, change.incident);
+        const text = change.text === undefined ? undefined : redactSecrets(change.text);
+        await listener({ incident, kind: change.kind, actor: change.actor, changes: change.changes, text }, createOutboxWriter(tx));
       });
     },
     logger: deps.logger,
