@@ -4,7 +4,7 @@ import express, { type Express } from 'express';
 import { WebchatAdapter } from '../channels/webchat/adapter.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import type { Config } from './config/load.js';
-import { type Database, openDatabase } from './db/database.js';
+import { type Database, openDatabase, type Tx } from './db/database.js';
 import { loadDialogs } from './dialog/catalog.js';
 import { deflectionRouter } from './dialog/deflection.js'; // [dialog]
 import { createDialogServices } from './dialog/services.js'; // [dialog] triage, KB, SLA for the dialog actions
@@ -18,6 +18,9 @@ import { openApiDocument } from './http/openapi.js';
 import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
 import { createLookups } from './intake/lookups.js';
+import { IdleDialogs } from './jobs/idle-dialogs.js'; // [sla-timers]
+import { SlaSweeper } from './jobs/sla-sweeper.js'; // [sla-timers]
+import { SlaTimers } from './jobs/sla-timers.js'; // [sla-timers]
 import { IntakePipeline } from './intake/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -37,6 +40,8 @@ export interface Frontline {
   incidents: IncidentService;
   dispatcher: OutboxDispatcher;
   channels: Map<string, ChannelAdapter>;
+  /** [sla-timers] SLA warnings/escalation/auto-close and dialog reminders; `sweep(now)` runs one pass. */
+  sweeper: SlaSweeper;
   /** Starts the HTTP server; resolves with the bound port. */
   listen(): Promise<number>;
   /** Graceful stop: refuse new requests, stop channels, drain the dispatcher, close the database. */
@@ -114,11 +119,18 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use(notFound);
     app.use(errorHandler(logger));
     if (options.dispatch !== false) dispatcher.start();
+    // [sla-timers] after the channels, so notices it queues have somewhere to go.
+    const run = <T>(fn: (tx: Tx) => Promise<T>) => pipeline.transaction(fn);
+    const sweeper = new SlaSweeper([
+      new SlaTimers(run, incidents, dialogServices.sla, logger.child({ component: 'sla' })),
+      new IdleDialogs(run, runner, dialogs.values(), logger.child({ component: 'idle' })),
+    ], config.SLA_SWEEP_INTERVAL_MS, logger.child({ component: 'sweeper' }));
+    if (config.SLA_SWEEP_ENABLED) sweeper.start();
 
     let server: Server | undefined;
     const sockets = new Set<Socket>();
     return {
-      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels,
+      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, sweeper,
       listen: () =>
         new Promise<number>((resolve, reject) => {
           server = app.listen(config.PORT, config.HOST, (err?: Error) => {
@@ -134,6 +146,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         }),
       async close() {
         shuttingDown = true;
+        await sweeper.stop(); // [sla-timers] first: a pass in progress finishes before anything closes
         const closing = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
         // Open SSE streams never end by themselves; idle keep-alive sockets would hold close() forever.
         server?.closeIdleConnections();

@@ -45,6 +45,8 @@ export const configSchema = z.object({
   KB_AUTO_IMPORT: bool.default(true),
   FRONTLINE_DIALOG: z.string().regex(/^[a-z][a-z0-9-]*$/).default('report-guided'),
   TRIAGE_MODEL_DIR: z.string().min(1).optional(),
+  SLA_SWEEP_ENABLED: bool.default(true), // [sla-timers]
+  SLA_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000), // [sla-timers]
 });
 
 export type Config = z.infer<typeof configSchema>;

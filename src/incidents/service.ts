@@ -112,6 +112,7 @@ export class IncidentService {
       if (patch.status === 'resolved') set('resolvedAt', now);
       if (patch.status === 'closed') set('closedAt', now);
       if (patch.status === 'reopened') set('resolvedAt', null);
+      Object.assign(data, slaPauseChange(before, patch.status, now)); // [sla-timers] clocks stop while pending
     }
     if (patch.impact !== undefined || patch.urgency !== undefined) {
       const impact = clampLevel(patch.impact ?? before.impact);
@@ -125,9 +126,13 @@ export class IncidentService {
       set('priority', patch.priority);
     }
     if (changes.priority) {
-      const due = dueTimes(changes.priority.to as Priority, before.createdAt, this.options.sla ?? DEFAULT_SLA);
+      // [sla-timers] the new targets count from creation plus the time already spent waiting on the reporter;
+      // a new target gets its own warning and breach.
+      const pausedMs = before.slaPausedMinutes * 60_000 + (typeof data.slaPausedMinutes === 'number' ? (data.slaPausedMinutes - before.slaPausedMinutes) * 60_000 : 0);
+      const due = dueTimes(changes.priority.to as Priority, new Date(before.createdAt.getTime() + pausedMs), this.options.sla ?? DEFAULT_SLA);
       set('responseDueAt', due.responseDueAt);
       set('resolutionDueAt', due.resolutionDueAt);
+      Object.assign(data, { slaWarnedAt: null, slaBreachedAt: null });
     }
     set('assignee', patch.assignee);
     set('assignmentGroup', patch.assignmentGroup);
@@ -149,6 +154,31 @@ export class IncidentService {
       await this.notifier.notify(tx, incident, 'notify.status', { status: incident.status, resolution: incident.resolution ?? '' });
     }
     await this.emit(tx, { incident, kind: 'updated', actor, changes });
+    return incident;
+  }
+
+  /**
+   * [sla-timers] Records an SLA milestone (75 % warning or breach) once: sets its column, writes an internal
+   * timeline event and tells the listeners (Slack cards) as an update of the pseudo-field `sla`.
+   * Returns undefined when the milestone was already recorded.
+   */
+  async recordSla(tx: Tx, ref: string, milestone: 'warning' | 'breached', actor = 'sla', now = new Date()): Promise<Incident | undefined> {
+    const before = await this.lock(tx, ref);
+    if (milestone === 'warning' ? before.slaWarnedAt || before.slaBreachedAt : before.slaBreachedAt) return undefined;
+    const from = before.slaWarnedAt ? 'warning' : 'ok';
+    // A breach also counts as the warning, so a late sweep never sends the warning after the breach.
+    const data = milestone === 'warning' ? { slaWarnedAt: now } : { slaBreachedAt: now, slaWarnedAt: before.slaWarnedAt ?? now };
+    const incident = await tx.incident.update({ where: { id: before.id }, data });
+    await tx.incidentEvent.create({
+      data: {
+        incidentId: before.id,
+        type: milestone === 'warning' ? 'sla_warning' : 'sla_breached',
+        actor,
+        internal: true,
+        data: { resolutionDueAt: before.resolutionDueAt?.toISOString() ?? null, priority: before.priority, tier: before.tier },
+      },
+    });
+    await this.emit(tx, { incident, kind: 'updated', actor, changes: { sla: { from, to: milestone } } });
     return incident;
   }
 
@@ -192,6 +222,23 @@ export class IncidentService {
   private async emit(tx: Tx, change: IncidentChange): Promise<void> {
     for (const listener of this.listeners) await listener(tx, change);
   }
+}
+
+/**
+ * [sla-timers] Entering `pending` stops the SLA clocks; leaving it moves both due times by the time spent
+ * waiting on the reporter and adds it to the paused total.
+ */
+function slaPauseChange(before: Incident, to: IncidentStatus, now: Date): Partial<Incident> {
+  if (to === 'pending') return { slaPausedAt: now };
+  if (before.status !== 'pending' || !before.slaPausedAt) return {};
+  const pausedMs = Math.max(0, now.getTime() - before.slaPausedAt.getTime());
+  const shift = (d: Date | null) => (d ? new Date(d.getTime() + pausedMs) : d);
+  return {
+    slaPausedAt: null,
+    slaPausedMinutes: before.slaPausedMinutes + Math.round(pausedMs / 60_000),
+    responseDueAt: shift(before.responseDueAt),
+    resolutionDueAt: shift(before.resolutionDueAt),
+  };
 }
 
 /** Accepts a uuid, `INC-000042`, or `42`. */

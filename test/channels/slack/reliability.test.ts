@@ -92,8 +92,13 @@ for (const { kind, skip } of DB_KINDS) {
       }, 10_000, '/readyz to report the Slack problem');
       expect(ready.checks['channel:slack']).toMatchObject({ ok: false });
       expect(ready.checks['channel:slack']!.detail).toContain('invalid_auth');
-      const { rows } = await world.app.frontline.db.pool.query<{ id: string }>(`SELECT id::text FROM outbox_message WHERE channel = 'slack' AND status = 'dead'`);
-      expect(rows.length).toBeGreaterThan(0);
+      // readyz flips on the first failed call; wait until the dispatcher has settled every Slack message.
+      const rows = await eventually(async () => {
+        const pool = world.app.frontline.db.pool;
+        const pending = await pool.query(`SELECT 1 FROM outbox_message WHERE channel = 'slack' AND status = 'pending'`);
+        const dead = await pool.query<{ id: string }>(`SELECT id::text FROM outbox_message WHERE channel = 'slack' AND status = 'dead' ORDER BY seq`);
+        return pending.rowCount === 0 && dead.rows.length > 0 ? dead.rows : undefined;
+      }, 10_000, 'the failed Slack messages to be dead-lettered');
 
       // The token is fixed: an admin redelivers the kept message, Slack is healthy again.
       world.slack.setAuthError(undefined);
