@@ -48,7 +48,9 @@ try {
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
     const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'migration.sql'), `${sql}\n`);
+    // Transactional, so an interrupted run leaves nothing half-applied and is retried at the next start
+    // (see rollBackInterrupted in src/db/migrations.ts).
+    await writeFile(path.join(dir, 'migration.sql'), `BEGIN;\n\n${sql}\n\nCOMMIT;\n`);
     await writeFile(path.join(dir, SNAPSHOT), schema);
     console.log(`wrote ${path.relative(process.cwd(), dir)}/migration.sql`);
   }

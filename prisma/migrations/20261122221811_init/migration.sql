@@ -1,3 +1,5 @@
+BEGIN;
+
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
 
@@ -291,3 +293,5 @@ ALTER TABLE "incident_event" ADD CONSTRAINT "incident_event_incident_id_fkey" FO
 
 -- AddForeignKey
 ALTER TABLE "outbox_message" ADD CONSTRAINT "outbox_message_conversation_id_fkey" FOREIGN KEY ("conversation_id") REFERENCES "conversation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+COMMIT;

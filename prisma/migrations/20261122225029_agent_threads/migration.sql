@@ -1,3 +1,5 @@
+BEGIN;
+
 -- AlterTable
 ALTER TABLE "conversation" ADD COLUMN     "kind" TEXT NOT NULL DEFAULT 'reporter';
 
@@ -13,3 +15,5 @@ CREATE TABLE "incident_link" (
 
 -- AddForeignKey
 ALTER TABLE "incident_link" ADD CONSTRAINT "incident_link_incident_id_fkey" FOREIGN KEY ("incident_id") REFERENCES "incident"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+COMMIT;

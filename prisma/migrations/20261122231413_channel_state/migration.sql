@@ -1,3 +1,5 @@
+BEGIN;
+
 -- CreateTable
 CREATE TABLE "channel_state" (
     "channel" TEXT NOT NULL,
@@ -7,3 +9,5 @@ CREATE TABLE "channel_state" (
 
     CONSTRAINT "channel_state_pkey" PRIMARY KEY ("channel","key")
 );
+
+COMMIT;

@@ -1,3 +1,5 @@
+BEGIN;
+
 -- AlterTable
 ALTER TABLE "incident" ADD COLUMN     "sla_breached_at" TIMESTAMP(3),
 ADD COLUMN     "sla_paused_at" TIMESTAMP(3),
@@ -23,3 +25,5 @@ CREATE INDEX "kb_feedback_kind_created_at_idx" ON "kb_feedback"("kind", "created
 
 -- CreateIndex
 CREATE INDEX "kb_feedback_article_id_idx" ON "kb_feedback"("article_id");
+
+COMMIT;
