@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { WebchatAdapter } from '../channels/webchat/adapter.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import type { Config } from './config/load.js';
@@ -96,6 +97,19 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
     app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
+    // The web chat is public: cap requests per client so one script cannot flood intake. Streams are exempt.
+    if (config.WEBCHAT_RATE_LIMIT_PER_MINUTE > 0) {
+      app.use('/webchat/v1', rateLimit({
+        windowMs: 60_000,
+        limit: config.WEBCHAT_RATE_LIMIT_PER_MINUTE,
+        standardHeaders: 'draft-7',
+        legacyHeaders: false,
+        skip: (req) => req.method === 'GET' && req.path.endsWith('/events'),
+        handler: (_req, res) => {
+          res.status(429).json({ error: { code: 'RATE_LIMITED', message: 'Too many messages at once. Please wait a moment and try again.' } });
+        },
+      }));
+    }
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : json[0]!(req, res, (e?: unknown) => (e ? next(e) : json[1]!(req, res, next)))));
 
     const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger });

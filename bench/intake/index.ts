@@ -103,7 +103,7 @@ async function prepare(kind: 'pglite' | 'postgres', url?: string): Promise<{ env
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; rssMb: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     // The short report flow: every message is one dialog step with replies, so runs are comparable.
-    env: { ...process.env, ...env, PORT: '0', NODE_ENV: 'production', LOG_FORMAT: 'json', FRONTLINE_DIALOG: 'report-incident' },
+    env: { ...process.env, ...env, PORT: '0', NODE_ENV: 'production', LOG_FORMAT: 'json', FRONTLINE_DIALOG: 'report-incident', WEBCHAT_RATE_LIMIT_PER_MINUTE: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [port, rss] = await new Promise<[number, number]>((resolve, reject) => {

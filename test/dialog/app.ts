@@ -18,7 +18,7 @@ export interface GuidedApp {
 /** A real Frontline whose conversations start with the guided report flow, with the starter KB imported. */
 export async function startGuidedApp(kind: DbKind, options: { db?: TestDatabase; importKb?: boolean } = {}): Promise<GuidedApp> {
   const db = options.db ?? (await createTestDatabase(kind));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: process.env.FRONTLINE_TEST_LOG ?? 'silent', OUTBOX_POLL_MS: '50', OUTBOX_BASE_DELAY_MS: '20', ...db.env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: process.env.FRONTLINE_TEST_LOG ?? 'silent', OUTBOX_POLL_MS: '50', OUTBOX_BASE_DELAY_MS: '20', WEBCHAT_RATE_LIMIT_PER_MINUTE: '0', ...db.env });
   const frontline = await createFrontline(config, { dialog: 'report-guided' });
   if (options.importKb !== false) await importKb(frontline.db, path.join(REPO_ROOT, 'kb'));
   const port = await frontline.listen();

@@ -16,7 +16,7 @@ const PER_CONVERSATION = 20; // 1,000 messages in all
 /** Starts `frontline start` as a real child process and resolves with its URL once it printed it. */
 async function startServer(db: TestDatabase, port: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [BIN, 'start'], {
-    env: { ...process.env, ...db.env, PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', OUTBOX_LEASE_MS: '1500', OUTBOX_POLL_MS: '100', NODE_ENV: 'test', FRONTLINE_DIALOG: 'report-incident' },
+    env: { ...process.env, ...db.env, PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', OUTBOX_LEASE_MS: '1500', OUTBOX_POLL_MS: '100', NODE_ENV: 'test', FRONTLINE_DIALOG: 'report-incident', WEBCHAT_RATE_LIMIT_PER_MINUTE: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -29,6 +29,8 @@ export async function startTestApp(
     // Channel and platform suites exercise the short report flow (describe → confirm → filed); the guided flow
     // has its own suites (test/dialog, test/e2e/dialog-guided.test.ts).
     FRONTLINE_DIALOG: 'report-incident',
+    // Suites drive many conversations from one address; the limiter has its own test.
+    WEBCHAT_RATE_LIMIT_PER_MINUTE: '0',
     ...db.env,
     ...options.env,
   });

@@ -116,3 +116,24 @@ describe.each(DB_KINDS)('web chat over HTTP ($kind)', ({ kind, skip }) => {
     expect(forged.status).toBe(401);
   });
 });
+
+describe('web chat rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('pglite', { env: { WEBCHAT_RATE_LIMIT_PER_MINUTE: '5' } });
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses a flood from one client with 429 and a polite JSON error, nothing crashes', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await fetch(`${t.url}/webchat/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      statuses.push(res.status);
+      if (res.status === 429) expect(((await res.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      else await res.arrayBuffer();
+    }
+    expect(statuses.slice(0, 5)).toEqual([201, 201, 201, 201, 201]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+});
