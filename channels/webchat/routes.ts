@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { FrontlineError } from '../../src/errors.js';
+import { parseRequest as parse } from '../../src/http/validate.js';
 import type { AttachmentRef, ChannelHost } from '../types.js';
 import { streamEvents } from './events.js';
 import { present } from './presenter.js';
@@ -146,14 +147,6 @@ function authorize(req: Request, secret: string): WebchatClaims {
   return claims;
 }
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-    throw new FrontlineError('BAD_REQUEST', why);
-  }
-  return parsed.data;
-}
 
 function cursorParam(v: unknown): number {
   if (v === undefined || v === '') return 0;

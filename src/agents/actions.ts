@@ -2,7 +2,7 @@ import type { AgentActions, IncidentView } from '../../channels/types.js';
 import type { Database, Tx } from '../db/database.js';
 import type { IncidentService } from '../incidents/service.js';
 import { OPEN_STATUSES } from '../incidents/lifecycle.js';
-import { toChannelIncidentView as toIncidentView } from '../incidents/view.js';
+import { toChannelIncidentView } from '../incidents/view.js';
 import type { IntakePipeline } from '../intake/pipeline.js';
 
 /** Agent-side incident actions offered to channels; each call is one retried transaction. */
@@ -16,13 +16,13 @@ export function createAgentActions(db: Database, incidents: IncidentService, pip
     async get(ref) {
       try {
         const incident = await incidents.get(db.prisma, ref);
-        return toIncidentView(db.prisma, incident);
+        return toChannelIncidentView(db.prisma, incident);
       } catch {
         return undefined;
       }
     },
-    comment: (ref, input) => run(async (tx) => toIncidentView(tx, await incidents.comment(tx, ref, input))),
-    update: (ref, patch, actor) => run(async (tx) => toIncidentView(tx, await incidents.update(tx, ref, patch, actor))),
+    comment: (ref, input) => run(async (tx) => toChannelIncidentView(tx, await incidents.comment(tx, ref, input))),
+    update: (ref, patch, actor) => run(async (tx) => toChannelIncidentView(tx, await incidents.update(tx, ref, patch, actor))),
     async listForReporter(channel, externalUserId, options = {}) {
       const identity = await db.prisma.channelIdentity.findUnique({ where: { channel_externalId: { channel, externalId: externalUserId } }, select: { contactId: true } });
       if (!identity) return [];
@@ -31,7 +31,7 @@ export function createAgentActions(db: Database, incidents: IncidentService, pip
         orderBy: { number: 'desc' },
         take: options.limit ?? 20,
       });
-      return Promise.all(rows.map((r) => toIncidentView(db.prisma, r)));
+      return Promise.all(rows.map((r) => toChannelIncidentView(db.prisma, r)));
     },
   };
 }

@@ -17,6 +17,16 @@ export async function openCliDatabase(config = cliConfig()): Promise<Database> {
   return openDatabase(config, createLogger(config));
 }
 
+/** Opens the database for one command and always closes it, whatever the command does. */
+export async function withDatabase<T>(fn: (db: Database) => Promise<T>, open: () => Promise<Database> = () => openCliDatabase()): Promise<T> {
+  const db = await open();
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Prints a FrontlineError as one clear line (no stack) and exits non-zero. */
 export function fail(err: unknown): never {
   if (err instanceof FrontlineError) {

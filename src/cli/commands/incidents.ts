@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { presentEvent, presentIncident } from '../../http/api/present.js';
 import { incidentWhere } from '../../incidents/service.js';
-import { openCliDatabase } from '../context.js';
+import { withDatabase } from '../context.js';
 
 export function registerIncidentCommands(program: Command): void {
   const incidents = program.command('incidents').description('look at incidents');
@@ -12,42 +12,36 @@ export function registerIncidentCommands(program: Command): void {
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'JSON lines instead of a table')
     .action(async (opts: { status?: string; limit: string; json?: boolean }) => {
-      const db = await openCliDatabase();
-      try {
-        const statuses = opts.status?.split(',').map((s) => s.trim()) as never[] | undefined;
-        const rows = await db.prisma.incident.findMany({
-          where: statuses ? { status: { in: statuses } } : {},
-          orderBy: { number: 'desc' },
-          take: Math.max(1, Math.min(1000, Number(opts.limit) || 20)),
-        });
-        const items = rows.map((i) => presentIncident(i, { redactConfidential: false }));
-        if (opts.json) {
-          for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`);
-        } else if (items.length === 0) {
-          process.stdout.write('no incidents\n');
-        } else {
-          console.table(items.map((i) => ({ number: i.number, priority: i.priority, status: i.status, category: i.category ?? '', title: i.title.slice(0, 60), created: i.createdAt })));
-        }
-      } finally {
-        await db.close();
+      await withDatabase(async (db) => {
+      const statuses = opts.status?.split(',').map((s) => s.trim()) as never[] | undefined;
+      const rows = await db.prisma.incident.findMany({
+        where: statuses ? { status: { in: statuses } } : {},
+        orderBy: { number: 'desc' },
+        take: Math.max(1, Math.min(1000, Number(opts.limit) || 20)),
+      });
+      const items = rows.map((i) => presentIncident(i, { redactConfidential: false }));
+      if (opts.json) {
+        for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`);
+      } else if (items.length === 0) {
+        process.stdout.write('no incidents\n');
+      } else {
+        console.table(items.map((i) => ({ number: i.number, priority: i.priority, status: i.status, category: i.category ?? '', title: i.title.slice(0, 60), created: i.createdAt })));
       }
+      });
     });
   incidents
     .command('show <ref>')
     .description('one incident with its timeline (INC-000042, 42 or id)')
     .action(async (ref: string) => {
-      const db = await openCliDatabase();
-      try {
-        const incident = await db.prisma.incident.findFirst({ where: incidentWhere(ref) });
-        if (!incident) {
-          process.stderr.write(`incident ${ref} not found\n`);
-          process.exitCode = 1;
-          return;
-        }
-        const events = await db.prisma.incidentEvent.findMany({ where: { incidentId: incident.id }, orderBy: { createdAt: 'asc' } });
-        process.stdout.write(`${JSON.stringify({ ...presentIncident(incident, { redactConfidential: false }), timeline: events.map(presentEvent) }, null, 2)}\n`);
-      } finally {
-        await db.close();
+      await withDatabase(async (db) => {
+      const incident = await db.prisma.incident.findFirst({ where: incidentWhere(ref) });
+      if (!incident) {
+        process.stderr.write(`incident ${ref} not found\n`);
+        process.exitCode = 1;
+        return;
       }
+      const events = await db.prisma.incidentEvent.findMany({ where: { incidentId: incident.id }, orderBy: { createdAt: 'asc' } });
+      process.stdout.write(`${JSON.stringify({ ...presentIncident(incident, { redactConfidential: false }), timeline: events.map(presentEvent) }, null, 2)}\n`);
+      });
     });
 }

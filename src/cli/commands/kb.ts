@@ -8,6 +8,7 @@ import type { Database } from '../../db/database.js';
 import { FrontlineError } from '../../errors.js';
 import { importKb } from '../../kb/import.js';
 import { createKbRanker, KB_RANKER_KINDS, type KbRanker, type KbRankerKind, kbRankerKindFromEnv } from '../../kb/ranker.js';
+import { withDatabase } from '../context.js';
 import { KB_CATEGORIES, KB_LANGUAGES } from '../../kb/text.js';
 
 export interface KbCliIo {
@@ -42,7 +43,7 @@ export function registerKbCommands(
     .description('import articles from a directory of Markdown files or a JSONL file (upsert by id)')
     .argument('<source>', 'directory of .md files (front matter + body) or .jsonl file')
     .action(async (source: string) => {
-      await withDb(openDb, async (db) => {
+      await withDatabase(async (db) => {
         const bar = new cliProgress.SingleBar(
           { stream: io.stderr, format: 'importing {bar} {value}/{total} articles', hideCursor: true },
           cliProgress.Presets.shades_classic,
@@ -64,7 +65,7 @@ export function registerKbCommands(
         } finally {
           if (started) bar.stop();
         }
-      });
+      }, openDb);
     });
 
   kb.command('search')
@@ -78,7 +79,7 @@ export function registerKbCommands(
     .addOption(new Option('--ranker <kind>', 'ranking engine (default: KB_RANKER or memory)').choices(KB_RANKER_KINDS))
     .action(async (query: string | undefined, opts: SearchOptions) => {
       if (!query && !opts.input) throw new InvalidArgumentError('give a query or --input <file.jsonl>');
-      await withDb(openDb, async (db) => {
+      await withDatabase(async (db) => {
         const ranker = await createKbRanker(db, opts.ranker ?? kbRankerKindFromEnv());
         const filters = {
           top: opts.top,
@@ -97,7 +98,7 @@ export function registerKbCommands(
         } else {
           for (const h of hits) io.stdout.write(`${round(h.score).toFixed(3).padStart(9)}  ${h.id.padEnd(32)}  ${h.title}\n`);
         }
-      });
+      }, openDb);
     });
 }
 
@@ -122,15 +123,6 @@ async function searchBatch(
     }
     const hits = await ranker.search(parsed.query, filters);
     out.write(`${JSON.stringify({ id: parsed.id, results: hits.map((h) => ({ id: h.id, score: round(h.score) })) })}\n`);
-  }
-}
-
-async function withDb(openDb: () => Promise<Database>, fn: (db: Database) => Promise<void>): Promise<void> {
-  const db = await openDb();
-  try {
-    await fn(db);
-  } finally {
-    await db.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createApiToken } from '../../http/auth.js';
-import { openCliDatabase } from '../context.js';
+import { withDatabase } from '../context.js';
 
 export function registerTokenCommands(program: Command): void {
   const token = program.command('token').description('API tokens');
@@ -15,25 +15,19 @@ export function registerTokenCommands(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const db = await openCliDatabase();
-      try {
-        const created = await createApiToken(db, opts.name, opts.role as 'admin' | 'agent' | 'read_only');
-        process.stdout.write(`${created.token}\n`);
-        process.stderr.write(`token ${created.id} (${opts.role}) created; store it now, it is not shown again\n`);
-      } finally {
-        await db.close();
-      }
+      await withDatabase(async (db) => {
+      const created = await createApiToken(db, opts.name, opts.role as 'admin' | 'agent' | 'read_only');
+      process.stdout.write(`${created.token}\n`);
+      process.stderr.write(`token ${created.id} (${opts.role}) created; store it now, it is not shown again\n`);
+      });
     });
   token
     .command('revoke <id>')
     .description('revoke a token by id')
     .action(async (id: string) => {
-      const db = await openCliDatabase();
-      try {
-        const r = await db.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
-        process.stdout.write(r.count ? 'revoked\n' : 'no active token with that id\n');
-      } finally {
-        await db.close();
-      }
+      await withDatabase(async (db) => {
+      const r = await db.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+      process.stdout.write(r.count ? 'revoked\n' : 'no active token with that id\n');
+      });
     });
 }

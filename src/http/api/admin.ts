@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { FrontlineError } from '../../errors.js';
 import { createApiToken, requireRole } from '../auth.js';
-import { parseOr400, tokenBody } from './schemas.js';
+import { parseRequest } from '../validate.js';
+import { tokenBody } from './schemas.js';
 
 /** Operator endpoints: dead letters (inspect, retry) and API tokens. Admin only. */
 export function adminRouter(db: Database, onCommitted: () => void): Router {
@@ -36,7 +37,7 @@ export function adminRouter(db: Database, onCommitted: () => void): Router {
   });
 
   router.post('/tokens', async (req, res) => {
-    const body = parseOr400(tokenBody, req.body, FrontlineError);
+    const body = parseRequest(tokenBody, req.body);
     const created = await createApiToken(db, body.name, body.role);
     res.status(201).json({ ...created, name: body.name, role: body.role });
   });

@@ -1,13 +1,11 @@
 import express, { type Router } from 'express';
 import type { Database, Prisma } from '../../db/database.js';
-import { FrontlineError } from '../../errors.js';
 import type { IncidentPatch, IncidentService } from '../../incidents/service.js';
 import type { IntakePipeline } from '../../intake/pipeline.js';
 import { requireRole } from '../auth.js';
 import { presentEvent, presentIncident } from './present.js';
-import { commentBody, listQuery, parseOr400, patchBody } from './schemas.js';
-
-const parse = <T>(schema: Parameters<typeof parseOr400<T>>[0], input: unknown) => parseOr400(schema, input, FrontlineError);
+import { parseRequest as parse } from '../validate.js';
+import { commentBody, listQuery, patchBody } from './schemas.js';
 const csv = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** `/api/v1/incidents`: list, read with timeline, update, reply or note. */

@@ -42,11 +42,3 @@ export const tokenBody = z
   .object({ name: z.string().min(1).max(100), role: z.enum(['admin', 'agent', 'read_only']) })
   .strict();
 
-export function parseOr400<T>(schema: z.ZodType<T>, input: unknown, FrontlineErrorCtor: new (code: 'BAD_REQUEST', msg: string) => Error): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-    throw new FrontlineErrorCtor('BAD_REQUEST', why);
-  }
-  return parsed.data;
-}
