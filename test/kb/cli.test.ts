@@ -84,4 +84,32 @@ describe.each(DB_KINDS)('frontline kb CLI on $kind', ({ kind, skip }) => {
     const bad = path.join(fixtures, 'bad.jsonl');
     await expect(cli('kb', 'search', '--input', bad)).rejects.toThrow(/bad\.jsonl:1: expected \{"id","query"\}/);
   });
+
+  it.skipIf(skip)('reports article counts and the self-service funnel from stored feedback', async () => {
+    const db = await openDatabase({ DATABASE_URL: testDb.env.DATABASE_URL, DATABASE_POOL_SIZE: 2, FRONTLINE_DATA_DIR: testDb.env.FRONTLINE_DATA_DIR, FRONTLINE_AUTO_MIGRATE: true });
+    try {
+      const old = new Date('2020-01-01T00:00:00Z');
+      await db.prisma.kbFeedback.createMany({
+        data: [
+          { kind: 'suggested', articleId: 'fx-kettle-en', conversationId: '00000000-0000-4000-8000-000000000001', language: 'en' },
+          { kind: 'suggested', articleId: 'fx-kettle-en', conversationId: '00000000-0000-4000-8000-000000000002', language: 'en' },
+          { kind: 'opened', articleId: 'fx-kettle-en', conversationId: '00000000-0000-4000-8000-000000000001', language: 'en' },
+          { kind: 'feedback', articleId: 'fx-kettle-en', conversationId: '00000000-0000-4000-8000-000000000001', language: 'en', helped: true },
+          { kind: 'feedback', articleId: 'fx-kettle-en', conversationId: '00000000-0000-4000-8000-000000000002', language: 'en', helped: false },
+          { kind: 'feedback', articleId: 'fx-kettle-en', language: 'sv', helped: true, createdAt: old },
+        ],
+      });
+    } finally {
+      await db.close();
+    }
+    const all = JSON.parse((await cli('kb', 'stats', '--json')).stdout) as Record<string, unknown> & { articles: { language: string; n: number }[] };
+    expect(all).toMatchObject({ conversationsWithSuggestions: 2, suggested: 2, opened: 1, answered: 3, helped: 2, deflections: 2, clickThroughRate: 0.5, deflectionRate: 1 });
+    expect(all.articles.reduce((sum, a) => sum + a.n, 0)).toBe(5); // the five imported by the tests above
+    const recent = JSON.parse((await cli('kb', 'stats', '--json', '--since', '2021-01-01')).stdout) as Record<string, unknown>;
+    expect(recent).toMatchObject({ answered: 2, helped: 1, deflectionRate: 0.5 });
+    const table = (await cli('kb', 'stats')).stdout;
+    expect(table).toMatch(/click-through 50\.0 %/);
+    expect(table).toMatch(/fx-kettle-en/);
+    await expect(cli('kb', 'stats', '--since', 'yesterday')).rejects.toThrow(/ISO date/);
+  });
 });

@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { FrontlineError } from '../../errors.js';
+import { deflectionStats } from '../../dialog/deflection.js';
 import { importKb } from '../../kb/import.js';
 import { createKbRanker, KB_RANKER_KINDS, type KbRanker, type KbRankerKind, kbRankerKindFromEnv } from '../../kb/ranker.js';
 import { withDatabase } from '../context.js';
@@ -31,7 +32,7 @@ interface SearchOptions {
   ranker?: KbRankerKind;
 }
 
-/** `frontline kb import|search`. Data goes to stdout, progress and diagnostics to stderr. */
+/** `frontline kb import|search|stats`. Data goes to stdout, progress and diagnostics to stderr. */
 export function registerKbCommands(
   program: Command,
   openDb: () => Promise<Database>,
@@ -65,6 +66,23 @@ export function registerKbCommands(
         } finally {
           if (started) bar.stop();
         }
+      }, openDb);
+    });
+
+  kb.command('stats')
+    .description('articles per language, and self-service numbers: suggestions, click-through, "did it help", deflections')
+    .option('--since <date>', 'only count feedback from this ISO date or date-time on', isoDate)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts: { since?: Date; json?: boolean }) => {
+      await withDatabase(async (db) => {
+        const articles = (await db.pool.query<{ language: string; category: string | null; n: number }>(
+          'SELECT language, category, count(*)::int AS n FROM kb_article GROUP BY 1, 2 ORDER BY 1, 2')).rows;
+        const usage = await deflectionStats(db, opts.since);
+        if (opts.json) {
+          io.stdout.write(`${JSON.stringify({ articles, ...usage })}\n`);
+          return;
+        }
+        io.stdout.write(formatStats(articles, usage));
       }, openDb);
     });
 
@@ -124,6 +142,33 @@ async function searchBatch(
     const hits = await ranker.search(parsed.query, filters);
     out.write(`${JSON.stringify({ id: parsed.id, results: hits.map((h) => ({ id: h.id, score: round(h.score) })) })}\n`);
   }
+}
+
+/** The human table of `kb stats`: article counts, then the self-service funnel. */
+function formatStats(articles: { language: string; category: string | null; n: number }[], u: Awaited<ReturnType<typeof deflectionStats>>): string {
+  const perLanguage = new Map<string, number>();
+  for (const a of articles) perLanguage.set(a.language, (perLanguage.get(a.language) ?? 0) + a.n);
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const lines = [
+    `articles: ${[...perLanguage].map(([lang, n]) => `${lang} ${n}`).join(', ') || 'none'}`,
+    `since: ${u.since ?? 'the beginning'}`,
+    `conversations shown suggestions: ${u.conversationsWithSuggestions}`,
+    `suggestions shown: ${u.suggested}, opened: ${u.opened} (click-through ${pct(u.clickThroughRate)})`,
+    `"did it help" answers: ${u.answered}, helped: ${u.helped}`,
+    `deflections: ${u.deflections} (rate ${pct(u.deflectionRate)})`,
+  ];
+  if (u.topArticles.length) {
+    lines.push('top articles (opened / helped / did not help):');
+    for (const a of u.topArticles.slice(0, 10)) lines.push(`  ${a.articleId.padEnd(32)} ${String(a.opened).padStart(5)} ${String(a.helped).padStart(5)} ${String(a.notHelped).padStart(5)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function isoDate(value: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError('expected an ISO date such as 2026-01-31 or 2026-01-31T08:00:00Z');
+  }
+  return new Date(value);
 }
 
 function positiveInt(value: string): number {
