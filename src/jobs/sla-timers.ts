@@ -1,19 +1,23 @@
-import { Prisma, type Tx } from '../db/database.js';
-import type { IncidentService } from '../incidents/service.js';
+import type { Incident, Tx } from '../db/database.js';
+import type { IncidentChange, IncidentService } from '../incidents/service.js';
 import type { Logger } from '../logger.js';
-import type { SlaConfig } from '../sla/config.js';
+import { type Milestone, type MilestoneSettings, type PlannedMilestone, plannedMilestones } from '../sla/milestones.js';
+import { type PgBoss, type RunTransaction, txExecutor } from './job-queue.js';
 
-import type { RunTransaction, SweepTask } from './sla-sweeper.js';
+export const MILESTONE_QUEUE = 'sla-milestone';
 
-export interface SlaSweepResult {
-  warned: number;
-  breached: number;
-  autoClosed: number;
+export interface MilestoneJob {
+  incidentId: string;
+  milestone: Milestone;
+  /** The due time the job was queued for (also part of its singleton key). */
+  at: string;
 }
 
-/** Incidents claimed per pass and kind, so one pass stays short even after a long outage. */
-const BATCH = 50;
+export type MilestoneOutcome = 'done' | 'requeued' | 'skipped';
+
 const TIERS = ['L1', 'L2', 'L3'];
+/** A job may start a little before its time by the app's clock when the database clock runs ahead. */
+const CLOCK_SKEW_MS = 1_000;
 
 /** The next support tier on breach; the last tier stays where it is. */
 export function nextTier(tier: string): string {
@@ -22,96 +26,115 @@ export function nextTier(tier: string): string {
 }
 
 /**
- * SLA timers: the 75 % warning, the breach escalation and auto-close of resolved incidents. Any number of
- * instances may sweep at once: each incident is claimed with `FOR UPDATE SKIP LOCKED` in its own short
- * transaction, and the claim's WHERE clause (re-checked by PostgreSQL on the locked row) plus the
- * `sla_warned_at`/`sla_breached_at` columns make every milestone happen once. Pending incidents are skipped:
- * their clocks are paused (see IncidentService.update).
+ * SLA milestones as pg-boss jobs: 75 % warning and breach of the first-response and resolution clocks, and
+ * auto-close of resolved incidents. Whenever an incident is created or its status or priority changes, the
+ * milestones still ahead are queued with `startAfter` in the same transaction. The singleton key is
+ * incident + milestone + due time, so a milestone is queued once per due time; a job whose due time moved
+ * (pause, priority change) finds that out when it runs and re-queues for the new time. Each job locks the
+ * incident and re-checks it, and the milestone columns make every effect happen once, whichever instance runs it.
  */
-export class SlaTimers implements SweepTask {
-  readonly name = 'sla';
-
+export class SlaTimers {
   constructor(
+    private readonly boss: PgBoss,
     private readonly transaction: RunTransaction,
     private readonly incidents: IncidentService,
-    private readonly sla: Pick<SlaConfig, 'warnAt' | 'autoCloseDays'>,
+    private readonly settings: MilestoneSettings,
     private readonly logger?: Logger,
   ) {}
 
-  async run(now: Date): Promise<Record<string, number>> {
-    const result: SlaSweepResult = { warned: 0, breached: 0, autoClosed: 0 };
-    result.breached = await this.each(now, (tx, skip) => this.claimBreached(tx, now, skip), async (tx, id) => {
-      const before = await this.incidents.get(tx, id);
-      if (!(await this.incidents.recordSla(tx, id, 'breached', 'sla', now))) return false;
-      // Through update() so the tier change reaches the timeline, the Slack card and any other listener.
-      await this.incidents.update(tx, id, { tier: nextTier(before.tier) }, 'sla', now);
-      return true;
-    });
-    result.warned = await this.each(now, (tx, skip) => this.claimWarning(tx, now, skip), async (tx, id) =>
-      Boolean(await this.incidents.recordSla(tx, id, 'warning', 'sla', now)));
-    result.autoClosed = await this.each(now, (tx, skip) => this.claimAutoClose(tx, now, skip), async (tx, id) => {
-      await this.incidents.update(tx, id, { status: 'closed' }, 'auto-close', now);
-      return true;
-    });
-    return { ...result };
+  /** Incident listener: queues the milestones of a new or re-timed incident inside the change's transaction. */
+  readonly onIncidentChange = async (tx: Tx, change: IncidentChange): Promise<void> => {
+    if (change.kind === 'created' || change.changes?.status || change.changes?.priority) await this.enqueue(tx, change.incident);
+  };
+
+  /** Queues every milestone still ahead of the incident (already queued ones are left alone). */
+  async enqueue(tx: Tx, incident: Incident): Promise<void> {
+    await this.send(tx, incident.id, plannedMilestones(incident, this.settings));
   }
 
   /**
-   * Claims one due incident at a time, each in its own transaction, until none is left or the batch is done.
-   * A failing incident is logged and left for the next pass; it is not retried in this one.
+   * Queues the milestones of timed incidents that have no milestone job waiting: incidents from before the
+   * timers ran on pg-boss, or whose jobs were lost (e.g. a restored database). Safe to repeat: singleton keys.
    */
-  private async each(now: Date, claim: (tx: Tx, skip: Prisma.Sql) => Promise<string | undefined>, handle: (tx: Tx, id: string) => Promise<boolean>): Promise<number> {
-    let done = 0;
-    const failed = new Set<string>();
-    for (let i = 0; i < BATCH; i++) {
-      let claimed: string | undefined;
-      const skip = failed.size ? Prisma.sql`AND id NOT IN (${Prisma.join([...failed].map((id) => Prisma.sql`${id}::uuid`))})` : Prisma.empty;
+  async backfill(): Promise<number> {
+    const rows = await this.transaction((tx) => tx.$queryRaw<{ id: string }[]>`
+      SELECT i.id::text FROM incident i
+      WHERE i.status IN ('new', 'assigned', 'in_progress', 'reopened', 'resolved') AND i.sla_paused_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = ${MILESTONE_QUEUE} AND j.state < 'completed'
+                          AND j.data->>'incidentId' = i.id::text)`);
+    for (let i = 0; i < rows.length; i += 100) {
+      const ids = rows.slice(i, i + 100).map((r) => r.id);
+      await this.transaction(async (tx) => {
+        for (const incident of await tx.incident.findMany({ where: { id: { in: ids } } })) await this.enqueue(tx, incident);
+      });
+    }
+    if (rows.length) this.logger?.info({ incidents: rows.length }, 'SLA milestones queued for incidents without jobs');
+    return rows.length;
+  }
+
+  /** Runs one milestone job at `now`: under the incident's lock, re-checks it and records its effect once. */
+  async fire(job: MilestoneJob, now = new Date()): Promise<MilestoneOutcome> {
+    return this.transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM incident WHERE id = ${job.incidentId}::uuid FOR UPDATE`;
+      const incident = await tx.incident.findUnique({ where: { id: job.incidentId } });
+      if (!incident) return 'skipped';
+      const plan = plannedMilestones(incident, this.settings);
+      const planned = plan.find((p) => p.milestone === job.milestone);
+      if (!planned) return 'skipped'; // recorded already, answered, paused, resolved or closed
+      if (planned.at.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+        await this.send(tx, incident.id, [planned]); // moved later; a no-op if that time is already queued
+        return 'requeued';
+      }
+      return (await this.apply(tx, incident, job.milestone, plan, now)) ? 'done' : 'skipped';
+    });
+  }
+
+  /** pg-boss handler: each job on its own, so one failing incident is retried without holding up the batch. */
+  async work(jobs: PgBoss.Job<MilestoneJob>[]): Promise<void> {
+    for (const job of jobs) {
       try {
-        const outcome = await this.transaction(async (tx) => {
-          claimed = await claim(tx, skip);
-          return claimed ? handle(tx, claimed) : undefined;
-        });
-        if (outcome === undefined) break;
-        if (outcome) done++;
-        else failed.add(claimed!); // nothing to do after all: do not claim it again in this pass
+        const outcome = await this.fire(job.data);
+        if (outcome !== 'skipped') this.logger?.info({ incidentId: job.data.incidentId, milestone: job.data.milestone, outcome }, 'SLA milestone');
       } catch (err) {
-        if (!claimed) throw err;
-        failed.add(claimed);
-        this.logger?.error({ err, incidentId: claimed, at: now.toISOString() }, 'SLA timer failed for incident');
+        this.logger?.error({ err, incidentId: job.data.incidentId, milestone: job.data.milestone }, 'SLA milestone failed; pg-boss retries it');
+        await this.boss.fail(MILESTONE_QUEUE, job.id, { message: (err as Error).message });
       }
     }
-    return done;
   }
 
-  private async claimBreached(tx: Tx, now: Date, skip: Prisma.Sql): Promise<string | undefined> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM incident
-      WHERE status IN ('new', 'assigned', 'in_progress', 'reopened') AND sla_paused_at IS NULL
-        AND sla_breached_at IS NULL AND resolution_due_at <= ${now}
-        ${skip}
-      ORDER BY resolution_due_at LIMIT 1 FOR UPDATE SKIP LOCKED`;
-    return rows[0]?.id;
+  private async apply(tx: Tx, incident: Incident, milestone: Milestone, plan: PlannedMilestone[], now: Date): Promise<boolean> {
+    const due = (m: Milestone) => plan.some((p) => p.milestone === m && p.at.getTime() <= now.getTime() + CLOCK_SKEW_MS);
+    switch (milestone) {
+      case 'response_warning':
+        // When the breach is due as well, its job records both; a warning after the breach would be noise.
+        return !due('response_breach') && Boolean(await this.incidents.recordSla(tx, incident.id, 'warning', 'sla', now, 'response'));
+      case 'response_breach':
+        // The team is told through the normal change path (timeline, Slack card); nobody is escalated for a
+        // late first answer: the resolution breach does that.
+        return Boolean(await this.incidents.recordSla(tx, incident.id, 'breached', 'sla', now, 'response'));
+      case 'resolution_warning':
+        return !due('resolution_breach') && Boolean(await this.incidents.recordSla(tx, incident.id, 'warning', 'sla', now));
+      case 'resolution_breach':
+        if (!(await this.incidents.recordSla(tx, incident.id, 'breached', 'sla', now))) return false;
+        // Through update() so the tier change reaches the timeline, the Slack card and any other listener.
+        await this.incidents.update(tx, incident.id, { tier: nextTier(incident.tier) }, 'sla', now);
+        return true;
+      case 'auto_close':
+        await this.incidents.update(tx, incident.id, { status: 'closed' }, 'auto-close', now);
+        return true;
+    }
   }
 
-  /** Due for the warning once `warnAt` of the resolution target (excluding paused time) has passed. */
-  private async claimWarning(tx: Tx, now: Date, skip: Prisma.Sql): Promise<string | undefined> {
-    const remaining = 1 - this.sla.warnAt;
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM incident
-      WHERE status IN ('new', 'assigned', 'in_progress', 'reopened') AND sla_paused_at IS NULL
-        AND sla_warned_at IS NULL AND sla_breached_at IS NULL AND resolution_due_at IS NOT NULL
-        AND resolution_due_at - (resolution_due_at - created_at - make_interval(mins => sla_paused_minutes)) * ${remaining}::float8 <= ${now}
-        ${skip}
-      ORDER BY resolution_due_at LIMIT 1 FOR UPDATE SKIP LOCKED`;
-    return rows[0]?.id;
-  }
-
-  private async claimAutoClose(tx: Tx, now: Date, skip: Prisma.Sql): Promise<string | undefined> {
-    const cutoff = new Date(now.getTime() - this.sla.autoCloseDays * 86_400_000);
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM incident
-      WHERE status = 'resolved' AND resolved_at <= ${cutoff} ${skip}
-      ORDER BY resolved_at LIMIT 1 FOR UPDATE SKIP LOCKED`;
-    return rows[0]?.id;
+  /** One statement for all of an incident's milestones (it runs inside every incident change). */
+  private async send(tx: Tx, incidentId: string, planned: PlannedMilestone[]): Promise<void> {
+    if (!planned.length) return;
+    await this.boss.insert(planned.map((p) => ({
+      name: MILESTONE_QUEUE,
+      data: { incidentId, milestone: p.milestone, at: p.at.toISOString() } satisfies MilestoneJob,
+      startAfter: p.at,
+      singletonKey: `${incidentId}:${p.milestone}:${p.at.getTime()}`,
+      // Breaches before warnings when both are due at once (e.g. after an outage).
+      priority: p.milestone.endsWith('breach') ? 1 : 0,
+    })), { db: txExecutor(tx) });
   }
 }

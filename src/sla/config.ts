@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { FrontlineError } from '../errors.js';
+import { businessClock, isValidTimezone, ROUND_THE_CLOCK, type SlaClock, WEEKDAYS, type Weekday } from './calendar.js';
 import type { SlaPolicy } from './policy.js';
 import { DEFAULT_MATRIX, PRIORITIES, type Priority, type PriorityMatrix } from './priority.js';
 
@@ -31,12 +32,14 @@ export const slaConfigSchema = z
     autoCloseDays: z.number().min(0).default(5),
     businessHours: z
       .object({
-        timezone: z.string().min(1),
-        days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+        timezone: z.string().min(1).refine(isValidTimezone, 'use an IANA time zone such as Europe/Stockholm'),
+        days: z.array(z.enum(WEEKDAYS as [Weekday, ...Weekday[]])).min(1),
         start: hhmm,
         end: hhmm,
+        holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')).default([]),
       })
       .strict()
+      .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] })
       .optional(),
   })
   .strict();
@@ -48,6 +51,8 @@ export interface SlaConfig {
   reopenWindowDays: number;
   autoCloseDays: number;
   businessHours?: z.infer<typeof slaConfigSchema>['businessHours'];
+  /** Counts SLA time: business hours only when `businessHours` is set, otherwise around the clock. */
+  clock: SlaClock;
 }
 
 export function parseSlaConfig(input: unknown, source = 'sla.yaml'): SlaConfig {
@@ -65,7 +70,8 @@ export function parseSlaConfig(input: unknown, source = 'sla.yaml'): SlaConfig {
   const policy = Object.fromEntries(
     PRIORITIES.map((p) => [p, { responseMinutes: c.targets[p]!.response, resolutionMinutes: c.targets[p]!.resolution }]),
   ) as unknown as SlaPolicy;
-  return { matrix: c.matrix as PriorityMatrix, policy, warnAt: c.warnAt, reopenWindowDays: c.reopenWindowDays, autoCloseDays: c.autoCloseDays, businessHours: c.businessHours };
+  return { matrix: c.matrix as PriorityMatrix, policy, warnAt: c.warnAt, reopenWindowDays: c.reopenWindowDays, autoCloseDays: c.autoCloseDays, businessHours: c.businessHours,
+    clock: c.businessHours ? businessClock(c.businessHours) : ROUND_THE_CLOCK };
 }
 
 export async function loadSlaConfig(file = path.resolve(import.meta.dirname, '../../dialogs/sla.yaml')): Promise<SlaConfig> {

@@ -1,3 +1,4 @@
+import { ROUND_THE_CLOCK, type SlaClock } from './calendar.js';
 import type { Priority } from './priority.js';
 
 /** First-response and resolution targets per priority, in minutes. Defaults follow common service-desk practice. */
@@ -16,10 +17,14 @@ export interface SlaDue {
   resolutionDueAt: Date;
 }
 
-export function dueTimes(priority: Priority, from: Date, policy: SlaPolicy = DEFAULT_SLA): SlaDue {
+/**
+ * Due times for a priority counted from `from` on `clock` (business hours or around the clock). `offsetMs` is
+ * counted time already spent paused, which pushes both targets out (used when the priority changes later).
+ */
+export function dueTimes(priority: Priority, from: Date, policy: SlaPolicy = DEFAULT_SLA, clock: SlaClock = ROUND_THE_CLOCK, offsetMs = 0): SlaDue {
   const p = policy[priority];
   return {
-    responseDueAt: new Date(from.getTime() + p.responseMinutes * 60_000),
-    resolutionDueAt: new Date(from.getTime() + p.resolutionMinutes * 60_000),
+    responseDueAt: clock.add(from, p.responseMinutes * 60_000 + offsetMs),
+    resolutionDueAt: clock.add(from, p.resolutionMinutes * 60_000 + offsetMs),
   };
 }
