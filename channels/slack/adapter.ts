@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger, webApi } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ChannelHost, ConversationReference, OutboundMessage, SendContext, SendResult } from '../types.js';
 import { agentMessage, registerAgentActions } from './agent.js';
@@ -6,8 +6,10 @@ import { CARD_METADATA, cardMessage, choiceBlocks, toMrkdwn } from './blocks.js'
 import { cardListener, isCardMessage } from './cards.js';
 import { SlackDirectory, type WebClient } from './directory.js';
 import { SlackHealth, toSendError } from './errors.js';
+import { outboundFiles, skippedNote, uploadToSlack } from './files.js';
 import { intakeMessage, messageEventSchema, registerIntake, teamOf } from './intake.js';
 import { SlackRuntime } from './runtime.js';
+import { formKey, registerSummaryModal, reviewButton } from './summary.js';
 import { parseSlackSettings, type SlackSettings } from './settings.js';
 import { decodeSlackThreadKey, encodeSlackThreadKey, parseSlackReference, type SlackReference } from './thread-key.js';
 
@@ -27,7 +29,7 @@ export class SlackAdapter implements ChannelAdapter {
     buttons: true,
     threads: true,
     edit: true,
-    attachments: false,
+    attachments: true, // within SLACK_MAX_FILE_BYTES
     maxTextLength: 3_000, // a section block's limit; choices are rendered in one
     markup: 'slack-mrkdwn',
   };
@@ -36,8 +38,6 @@ export class SlackAdapter implements ChannelAdapter {
   private app: App | undefined;
   private rt: SlackRuntime | undefined;
   private health_: SlackHealth | undefined;
-  /** card conversation id → the card's ts, so thread lines find their parent without a lookup. */
-  private readonly cardTsByConversation = new Map<string, string>();
 
   constructor(readonly settings: SlackSettings) {}
 
@@ -54,14 +54,14 @@ export class SlackAdapter implements ChannelAdapter {
       return undefined;
     });
     const identity = { teamId: auth?.team_id ?? 'T0', botUserId: auth?.user_id, botId: auth?.bot_id };
-    const directory = new SlackDirectory(web, s, () => identity.botUserId);
+    const directory = new SlackDirectory(web, s, () => identity.botUserId, host);
     const rt = (this.rt = new SlackRuntime(host, web, s, directory, health, logger, identity));
 
     // Our own auth.test result is handed to Bolt, so a bad token does not become a cached rejected promise.
     const known = identity.botId && identity.botUserId ? { botId: identity.botId, botUserId: identity.botUserId } : {};
     const common = { token: s.botToken, clientOptions, tokenVerificationEnabled: false, logger: boltLogger(logger), ...known };
     if (s.socketMode) {
-      this.app = new App({ ...common, appToken: s.appToken, socketMode: true });
+      this.app = new App({ ...common, socketMode: true, receiver: socketReceiver(s, logger) });
     } else {
       const receiver = new ExpressReceiver({
         signingSecret: s.signingSecret!,
@@ -80,7 +80,8 @@ export class SlackAdapter implements ChannelAdapter {
       const parsed = messageEventSchema.safeParse(event);
       if (!parsed.success) return;
       const e = parsed.data;
-      if (!USER_SUBTYPES.has(e.subtype) || e.bot_id) return;
+      // Our own posts and uploads (files shared into a thread arrive as the bot user's file_share) are not people.
+      if (!USER_SUBTYPES.has(e.subtype) || e.bot_id || (e.user && e.user === identity.botUserId)) return;
       if (rt.isServiceDeskChannel(e.channel)) return agentMessage(rt, e);
       const isDm = e.channel_type === 'im' || e.channel.startsWith('D');
       if (isDm) return intakeMessage(rt, teamOf(body), e);
@@ -92,6 +93,7 @@ export class SlackAdapter implements ChannelAdapter {
     });
     registerIntake(app, rt);
     registerAgentActions(app, rt);
+    registerSummaryModal(app, rt);
     host.onIncidentChange(cardListener(rt));
     if (s.socketMode) await app.start();
   }
@@ -116,16 +118,24 @@ export class SlackAdapter implements ChannelAdapter {
       let threadTs = reference.thread_ts;
       let text = toMrkdwn(message.text);
       if (reference.card) {
-        threadTs = this.cardTsByConversation.get(context.conversationId) ?? (await rt.directory.cardTs(reference.channel, reference.incidentId ?? ''));
+        // The card's ts is recorded in the database when it is posted (any instance, any restart).
+        threadTs = await rt.directory.cardTs(reference.channel, reference.incidentId ?? '');
         if (!threadTs) text = `*${message.incidentNumber ?? ''}* ${text}`; // card gone from history: post beside it
       }
+      const files = message.attachments?.length ? await outboundFiles(rt, context.conversationId, message) : undefined;
+      if (files?.tooLarge.length) text += `\n${toMrkdwn(skippedNote(files.tooLarge.map((f) => ({ filename: f.filename, size: f.size, reason: 'too_large' as const })), this.settings.maxFileBytes))}`;
       const res = await web.chat.postMessage({
         channel: reference.channel,
         text,
         ...(threadTs ? { thread_ts: threadTs } : {}),
-        ...(message.choices?.length ? { blocks: choiceBlocks(message.text, message.choices) as never } : {}),
+        ...(message.choices?.length ? { blocks: choiceBlocks(message.text, message.choices, message.form ? [reviewButton()] : []) as never } : {}),
         unfurl_links: false,
       });
+      // The summary's values wait in the database for the "Review & edit" click (on any instance).
+      // (Not fatal: a retry would post the question twice; without it the button answers "no longer editable".)
+      if (message.form && res.ts) await rt.host.state.set(formKey(reference.channel, res.ts), message.form as never).catch((err: unknown) => rt.logger.warn({ err }, 'could not keep the summary form'));
+      // Files follow their text into the same place (a retry after a failed upload re-sends both).
+      if (files?.ready.length) await uploadToSlack(rt, reference.channel, threadTs, files.ready);
       health.cleared(reference.channel);
       return { externalId: res.ts };
     } catch (err) {
@@ -156,7 +166,7 @@ export class SlackAdapter implements ChannelAdapter {
     return { ok: true, detail: this.settings.socketMode ? 'socket mode' : 'http mode' };
   }
 
-  private async postCard(reference: SlackReference, message: OutboundMessage, context: SendContext): Promise<SendResult> {
+  private async postCard(reference: SlackReference, message: OutboundMessage, _context: SendContext): Promise<SendResult> {
     const { web, rt, health } = this.started();
     const rendered = await this.renderCard(message);
     const res = await web.chat.postMessage({
@@ -168,8 +178,8 @@ export class SlackAdapter implements ChannelAdapter {
     });
     health.cleared(reference.channel);
     if (res.ts) {
-      this.cardTsByConversation.set(context.conversationId, res.ts);
-      rt.directory.rememberCard(reference.channel, res.ts, { number: message.incidentNumber ?? '', incidentId: reference.incidentId ?? '' });
+      // If recording fails the card is still found by its message metadata; the post itself must not be retried.
+      await rt.directory.rememberCard(reference.channel, res.ts, { number: message.incidentNumber ?? '', incidentId: reference.incidentId ?? '' }).catch((err: unknown) => rt.logger.warn({ err }, 'could not record the card'));
     }
     return { externalId: res.ts };
   }
@@ -194,6 +204,19 @@ export function slackFromEnv(env: Record<string, string | undefined>): SlackAdap
 }
 
 export type { SlackSettings };
+
+/**
+ * Socket Mode: the receiver's client opens its connection with `apps.connections.open`; pointing its Web API
+ * client at SLACK_API_URL (the documented `installerOptions.clientOptions`) makes proxies and the test emulator
+ * work in this mode as in HTTP mode.
+ */
+function socketReceiver(s: SlackSettings, logger: Logger): SocketModeReceiver {
+  return new SocketModeReceiver({
+    appToken: s.appToken!,
+    logger: boltLogger(logger),
+    installerOptions: { clientOptions: { slackApiUrl: s.apiUrl } },
+  });
+}
 
 /** Bolt and the Web API log through our pino logger. */
 function boltLogger(logger: Logger): BoltLogger {

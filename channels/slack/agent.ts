@@ -1,8 +1,9 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import type { IncidentPatchInput } from '../types.js';
+import type { AttachmentRef, IncidentPatchInput } from '../types.js';
 import { ASSIGN_VIEW, assignModal, RESOLVE_VIEW, resolveModal } from './blocks.js';
 import { isUniqueViolation } from './errors.js';
+import { downloadSlackFiles, formatBytes, type SlackFile, skippedNote } from './files.js';
 import type { MessageEvent } from './intake.js';
 import { type SlackRuntime, stripMention } from './runtime.js';
 
@@ -102,31 +103,55 @@ export async function agentMessage(rt: SlackRuntime, e: MessageEvent): Promise<v
   const ts = edited ? `${e.message?.ts}:${e.message?.edited?.ts ?? e.ts}` : deleted ? `${e.previous_message?.ts}:deleted` : e.ts;
   if (!user || threadTs === (edited ? e.message?.ts : deleted ? e.previous_message?.ts : e.ts)) return;
   if (edited && e.message?.text === e.previous_message?.text) return;
-  if (!rt.firstTime(`agent:${e.channel}:${ts}`)) return;
   const card = await rt.directory.cardOfThread(e.channel, threadTs);
   if (!card) return;
   if (!(await allowed(rt, user, e.channel, threadTs))) return;
   const name = await rt.directory.agentName(user);
   let text = stripMention(rawText ?? '', rt.identity.botUserId);
+  // Recorded with the action's own transaction: a redelivery, to this or any other instance, does nothing.
+  const eventId = `slack:msg:${e.channel}:${ts}`;
   const where = { user, channel: e.channel, threadTs };
   const prefix = rt.settings.notePrefix.toLowerCase();
   const isNote = text.toLowerCase().startsWith(prefix);
   if (deleted) {
     // The reporter may already have read it: say so on the timeline, never silently.
-    return act(rt, where, () => rt.host.incidents.comment(card.number, { text: `${name} deleted a message in Slack: "${text}"`, author: name, internal: true }));
+    return act(rt, where, () => rt.host.incidents.comment(card.number, { text: `${name} deleted a message in Slack: "${text}"`, author: name, internal: true, eventId }));
   }
-  if (!edited && text.startsWith('!')) return command(rt, card.number, name, text, where);
+  if (!edited && text.startsWith('!')) return command(rt, card.number, name, text, where, eventId);
   if (isNote) text = text.slice(prefix.length).trim();
   if (edited) text = isNote ? `(edited) ${text}` : `Correction: ${text}`;
+  const files = !edited && !isNote && e.files?.length ? await relayableFiles(rt, card.number, name, e.files, where) : undefined;
+  if (files?.note) text = [text, files.note].filter(Boolean).join('\n');
+  if (!text && files?.attachments.length) text = `Shared ${files.attachments.map((a) => `"${a.filename}"`).join(', ')}`;
   if (!text) return;
-  await act(rt, where, () => rt.host.incidents.comment(card.number, { text, author: name, internal: isNote, idempotencyKey: `slack:${e.channel}:${ts}` }));
+  await act(rt, where, () =>
+    rt.host.incidents.comment(card.number, { text, author: name, internal: isNote, idempotencyKey: `slack:${e.channel}:${ts}`, eventId, ...(files?.attachments.length ? { attachments: files.attachments } : {}) }),
+  );
 }
 
-async function command(rt: SlackRuntime, number: string, name: string, text: string, where: { user: string; channel: string; threadTs: string }): Promise<void> {
+/**
+ * An agent's files, for the reporter: downloaded with the bot token and stored in the reporter's
+ * conversation (where their channel serves them from). Files over the limit stay behind with a note for both.
+ */
+async function relayableFiles(rt: SlackRuntime, number: string, name: string, shared: SlackFile[], where: { user: string; channel: string; threadTs: string }) {
+  const incident = await rt.host.incidents.get(number);
+  const origin = incident?.originChannel ? await rt.host.conversations.findByIncidentNumber(incident.originChannel, Number(number.replace(/\D/g, ''))) : undefined;
+  if (!origin) return { attachments: [] as AttachmentRef[], note: '' };
+  const { files, skipped } = await downloadSlackFiles(rt, shared);
+  const attachments: AttachmentRef[] = [];
+  for (const f of files) attachments.push(await rt.host.storeAttachment(origin.conversationId, f));
+  if (skipped.length) {
+    await rt.ephemeral(where.channel, where.user, `Not passed on to the reporter: ${skipped.map((s) => `${s.filename} (${formatBytes(s.size)})`).join(', ')}; the limit is ${formatBytes(rt.settings.maxFileBytes)}.`, where.threadTs);
+  }
+  const note = skipped.length ? skippedNote(skipped, rt.settings.maxFileBytes).replaceAll('(The file', `(${name} also shared the file`) : '';
+  return { attachments, note };
+}
+
+async function command(rt: SlackRuntime, number: string, name: string, text: string, where: { user: string; channel: string; threadTs: string }, eventId: string): Promise<void> {
   const [verb = '', ...rest] = text.slice(1).trim().split(/\s+/);
   const arg = rest.join(' ').trim();
   const actor = `slack:${name}`;
-  const update = (patch: IncidentPatchInput) => act(rt, where, () => rt.host.incidents.update(number, patch, actor));
+  const update = (patch: IncidentPatchInput) => act(rt, where, () => rt.host.incidents.update(number, patch, actor, { eventId }));
   switch (verb.toLowerCase()) {
     case 'take':
       return update({ assignee: name });

@@ -16,7 +16,7 @@ export const ASSIGN_VIEW = 'frontline_assign';
 export const CARD_METADATA = 'frontline_card';
 
 /** A message with quick replies: the text, then one button per choice (`value` carries the choice id). */
-export function choiceBlocks(text: string, choices: readonly Choice[]): Block[] {
+export function choiceBlocks(text: string, choices: readonly Choice[], extra: readonly Block[] = []): Block[] {
   return [
     { type: 'section', text: { type: 'mrkdwn', text: toMrkdwn(text).slice(0, 3000) } },
     {
@@ -28,6 +28,7 @@ export function choiceBlocks(text: string, choices: readonly Choice[]): Block[] 
         text: { type: 'plain_text', text: c.label.slice(0, 75) },
         value: c.id,
       })),
+      ...extra,
     },
   ];
 }

@@ -23,9 +23,14 @@ export function cardListener(rt: SlackRuntime) {
     if (change.kind === 'created') {
       const channel = triageChannelFor(rt, incident);
       if (!channel) return;
-      const id = await outbox.post(cardTarget(rt, channel, incident), cardOutbound(incident), { idempotencyKey: `slack-card:${incident.id}` });
+      const target = cardTarget(rt, channel, incident);
+      const id = await outbox.post(target, cardOutbound(incident), { idempotencyKey: `slack-card:${incident.id}` });
       await outbox.setLink(incident.id, CARD_LINK, id);
       await outbox.setLink(incident.id, CARD_CHANNEL_LINK, channel);
+      // Files sent while reporting go into the card's thread (after the card: same conversation, in order).
+      if (change.attachments?.length && !incident.confidential) {
+        await outbox.post(target, { text: `Files from the report: ${change.attachments.map((f) => f.filename).join(', ')}`, author: { kind: 'bot' }, incidentNumber: incident.number, attachments: change.attachments });
+      }
       return;
     }
     const cardId = await outbox.getLink(incident.id, CARD_LINK);
@@ -33,15 +38,24 @@ export function cardListener(rt: SlackRuntime) {
     if (!cardId || !channel) return; // no card (no triage channel configured when it was filed)
     const target = cardTarget(rt, channel, incident);
     const fromThisThread = rt.origin.getStore();
-    const line = (text: string, author: OutboundMessage['author'] = { kind: 'bot' }) => outbox.post(target, { text, author, incidentNumber: incident.number });
+    const line = (text: string, author: OutboundMessage['author'] = { kind: 'bot' }, attachments?: OutboundMessage['attachments']) =>
+      outbox.post(target, { text, author, incidentNumber: incident.number, ...(attachments?.length ? { attachments } : {}) });
     switch (change.kind) {
       case 'updated':
         await outbox.edit(cardId, cardOutbound(incident));
         await line(changeSummary(change));
         return;
-      case 'reporter_message':
-        await line(incident.confidential ? `${incident.reporter.name ?? 'The reporter'} added information (confidential: read it in Frontline).` : `*${incident.reporter.name ?? 'Reporter'}* (${channelLabel(incident.originChannel)}): ${change.text ?? ''}`);
+      case 'reporter_message': {
+        if (incident.confidential) {
+          await line(`${incident.reporter.name ?? 'The reporter'} added information (confidential: read it in Frontline).`);
+          return;
+        }
+        // The reporter's files go into the thread with their words (uploaded by `send`, within the size limit).
+        const files = change.attachments ?? [];
+        const said = change.text || (files.length ? `sent ${files.map((f) => `"${f.filename}"`).join(', ')}` : '');
+        await line(`*${incident.reporter.name ?? 'Reporter'}* (${channelLabel(incident.originChannel)}): ${said}`, { kind: 'bot' }, files);
         return;
+      }
       case 'reply':
       case 'note':
         // The agent wrote it in this very thread: do not echo it back.

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import { CARD_METADATA } from './blocks.js';
 import type { SlackSettings } from './settings.js';
+import type { ChannelHost } from '../types.js';
 
 export type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -28,9 +29,9 @@ class Ttl<V> {
 }
 
 /**
- * Who is who on Slack, and which Slack message is which incident's card. Every answer can be rebuilt from
- * Slack itself (users.info, usergroups, the card's message metadata), so several instances need no shared
- * state; the caches only save calls.
+ * Who is who on Slack, and which Slack message is which incident's card. Cards are recorded in the database
+ * (and can be rebuilt from their message metadata); people come from Slack and the agent override table.
+ * The in-process caches only save calls, so any instance can serve any event.
  */
 export class SlackDirectory {
   private readonly people = new Ttl<SlackPerson>(10 * 60_000);
@@ -40,7 +41,18 @@ export class SlackDirectory {
   private readonly tsByIncident = new Ttl<string>(24 * 3600_000);
   private readonly intakeThreads = new Ttl<boolean>(60 * 60_000);
 
-  constructor(private readonly web: WebClient, private readonly settings: SlackSettings, private readonly botUserId: () => string | undefined) {}
+  constructor(
+    private readonly web: WebClient,
+    private readonly settings: SlackSettings,
+    private readonly botUserId: () => string | undefined,
+    /** The agent override table (database) and durable per-channel state, shared by every instance. */
+    private readonly host: Pick<ChannelHost, 'agents' | 'state'>,
+  ) {}
+
+  /** The override table entry for a Slack user, by user id first, then by their email. */
+  private async override(userId: string, person: SlackPerson | undefined) {
+    return this.host.agents.find('slack', [userId, ...(person?.email ? [person.email] : [])]);
+  }
 
   async person(userId: string): Promise<SlackPerson> {
     const cached = this.people.get(userId);
@@ -58,14 +70,21 @@ export class SlackDirectory {
     return person;
   }
 
-  /** The name reporters see for an agent: the override table first, then the Slack profile. */
+  /** The name reporters see for an agent: the override table, then SLACK_AGENT_NAMES, then the Slack profile. */
   async agentName(userId: string): Promise<string> {
     const person = await this.person(userId).catch(() => undefined);
+    const row = await this.override(userId, person);
+    if (row?.displayName) return row.displayName;
     return this.settings.agentNames.get(userId.toLowerCase()) ?? (person?.email && this.settings.agentNames.get(person.email)) ?? person?.displayName ?? userId;
   }
 
-  /** Without SLACK_AGENT_USERS/GROUPS, membership of the triage channel is the permission. */
+  /**
+   * An override entry decides (active or not); otherwise SLACK_AGENT_USERS/GROUPS; without any of them,
+   * membership of the triage channel is the permission.
+   */
   async isAgent(userId: string): Promise<boolean> {
+    const row = await this.override(userId, await this.person(userId).catch(() => undefined));
+    if (row) return row.active;
     const { agentUsers, agentGroups } = this.settings;
     if (!agentUsers.length && !agentGroups.length) return true;
     if (agentUsers.includes(userId)) return true;
@@ -85,9 +104,15 @@ export class SlackDirectory {
     return false;
   }
 
-  rememberCard(channel: string, ts: string, incident: { number: string; incidentId: string }): void {
+  /**
+   * Records a posted card in the database (channel state, shared by every instance and kept across restarts);
+   * the in-process maps are only a cache of it.
+   */
+  async rememberCard(channel: string, ts: string, incident: { number: string; incidentId: string }): Promise<void> {
     this.cardByTs.set(`${channel}:${ts}`, incident);
     this.tsByIncident.set(incident.incidentId, ts);
+    await this.host.state.set(`card:${incident.incidentId}`, { channel, ts });
+    await this.host.state.set(`card-ts:${channel}:${ts}`, incident);
   }
 
   /** The incident whose card is the root of this thread, or undefined for any other thread. */
@@ -95,6 +120,12 @@ export class SlackDirectory {
     const key = `${channel}:${threadTs}`;
     const cached = this.cardByTs.get(key);
     if (cached !== undefined) return cached ?? undefined;
+    const stored = await this.host.state.get<{ number: string; incidentId: string }>(`card-ts:${key}`);
+    if (stored) {
+      this.cardByTs.set(key, stored);
+      return stored;
+    }
+    // Not recorded (e.g. posted before the record existed): the card's message metadata says.
     const root = await this.message(channel, threadTs);
     const payload = root?.metadata?.event_type === CARD_METADATA ? (root.metadata.event_payload as Record<string, unknown> | undefined) : undefined;
     const found = payload && typeof payload.number === 'string' && typeof payload.incident_id === 'string' ? { number: payload.number, incidentId: payload.incident_id } : null;
@@ -103,17 +134,22 @@ export class SlackDirectory {
     return found ?? undefined;
   }
 
-  /** The ts of an incident's card in `channel`: from memory, else by scanning recent history for its metadata. */
+  /** The ts of an incident's card in `channel`: from the database, else by scanning recent history for its metadata. */
   async cardTs(channel: string, incidentId: string): Promise<string | undefined> {
     const cached = this.tsByIncident.get(incidentId);
     if (cached) return cached;
+    const stored = await this.host.state.get<{ channel: string; ts: string }>(`card:${incidentId}`);
+    if (stored?.channel === channel) {
+      this.tsByIncident.set(incidentId, stored.ts);
+      return stored.ts;
+    }
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
       const res = await this.web.conversations.history({ channel, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
       for (const m of res.messages ?? []) {
         const p = m.metadata?.event_type === CARD_METADATA ? (m.metadata.event_payload as Record<string, unknown> | undefined) : undefined;
         if (p && p.incident_id === incidentId && m.ts) {
-          this.rememberCard(channel, m.ts, { number: String(p.number), incidentId });
+          await this.rememberCard(channel, m.ts, { number: String(p.number), incidentId });
           return m.ts;
         }
       }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { answeredBlocks, CHOICE_ACTION, homeView } from './blocks.js';
+import { slackFileSchema } from './files.js';
 import { type SlackRuntime, stripMention, tsToDate } from './runtime.js';
 
 /** The fields of a Slack `message` event we rely on (Events API, `message.*` subscriptions). */
@@ -15,6 +16,8 @@ export const messageEventSchema = z.object({
   ts: z.string().optional(),
   thread_ts: z.string().optional(),
   deleted_ts: z.string().optional(),
+  /** `file_share` messages: the shared files (downloaded with the bot token, `files:read`). */
+  files: z.array(slackFileSchema).optional(),
   message: z.object({ user: z.string().optional(), bot_id: z.string().optional(), text: z.string().optional(), ts: z.string(), thread_ts: z.string().optional(), edited: z.object({ ts: z.string() }).optional() }).optional(),
   previous_message: z.object({ user: z.string().optional(), bot_id: z.string().optional(), text: z.string().optional(), ts: z.string(), thread_ts: z.string().optional() }).optional(),
 });
@@ -103,7 +106,7 @@ export async function intakeMessage(rt: SlackRuntime, team: string, e: MessageEv
   if (!e.user || !e.ts) return;
   const isDm = e.channel_type === 'im' || e.channel.startsWith('D');
   const threadTs = isDm ? undefined : (e.thread_ts ?? e.ts);
-  await rt.receive({ team, channel: e.channel, threadTs, user: e.user, eventId: `msg:${e.channel}:${e.ts}`, text: stripMention(e.text ?? '', rt.identity.botUserId), occurredAt: tsToDate(e.ts) });
+  await rt.receive({ team, channel: e.channel, threadTs, user: e.user, eventId: `msg:${e.channel}:${e.ts}`, text: stripMention(e.text ?? '', rt.identity.botUserId), occurredAt: tsToDate(e.ts), ...(e.files?.length ? { files: e.files } : {}) });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
-import type { ChannelHost, ReceiveResult } from '../types.js';
+import type { AttachmentRef, ChannelHost, ReceiveResult } from '../types.js';
 import type { SlackDirectory, WebClient } from './directory.js';
 import type { SlackHealth } from './errors.js';
+import { downloadSlackFiles, type SlackFile, skippedNote } from './files.js';
 import type { SlackSettings } from './settings.js';
 import { encodeSlackThreadKey, type SlackReference, toConversationReference } from './thread-key.js';
 
@@ -10,7 +11,6 @@ import { encodeSlackThreadKey, type SlackReference, toConversationReference } fr
 export class SlackRuntime {
   /** Marks incident changes made from a card's Slack thread, so the card listener does not echo them back. */
   readonly origin = new AsyncLocalStorage<{ channel: string; threadTs: string }>();
-  private readonly recent = new Map<string, number>();
 
   constructor(
     readonly host: ChannelHost,
@@ -28,29 +28,18 @@ export class SlackRuntime {
   }
 
   /**
-   * First-line dedupe for agent-side events, which do not pass through the intake pipeline's durable event
-   * table: Slack redelivers for up to ~5 minutes, so ten minutes of memory covers its retries. (Public
-   * replies are also deduplicated durably by their outbox idempotency key.)
+   * Hands a reporter's event to the intake pipeline, with the person as Slack vouches for them. Files they
+   * shared are downloaded (within SLACK_MAX_FILE_BYTES) and stored in their conversation first, so they
+   * arrive as attachments of the message; files that cannot be passed on are named in the text.
    */
-  firstTime(key: string, ttlMs = 10 * 60_000): boolean {
-    const now = Date.now();
-    if (this.recent.size > 10_000) for (const [k, until] of this.recent) if (until < now) this.recent.delete(k);
-    const until = this.recent.get(key);
-    if (until && until > now) return false;
-    this.recent.set(key, now + ttlMs);
-    return true;
-  }
-
-  /** Hands a reporter's event to the intake pipeline, with the person as Slack vouches for them. */
-  async receive(input: { team: string; channel: string; threadTs?: string; user: string; eventId: string; text?: string; choice?: string; occurredAt?: Date }): Promise<ReceiveResult> {
+  async receive(input: { team: string; channel: string; threadTs?: string; user: string; eventId: string; text?: string; choice?: string; occurredAt?: Date; files?: SlackFile[]; fields?: Record<string, string> }): Promise<ReceiveResult> {
     const person = await this.directory.person(input.user).catch((err: unknown) => {
       this.logger.warn({ err, user: input.user }, 'users.info failed; continuing without profile');
       return undefined;
     });
     const reference: SlackReference = { team: input.team, channel: input.channel, user: input.user, ...(input.threadTs ? { thread_ts: input.threadTs } : {}) };
-    return this.host.receive({
+    const conversation = {
       channel: 'slack',
-      eventId: input.eventId,
       threadKey: encodeSlackThreadKey(reference),
       reference: toConversationReference(reference),
       user: {
@@ -60,8 +49,23 @@ export class SlackRuntime {
         emailVerified: Boolean(person?.email),
         locale: person?.locale,
       },
-      ...(input.text !== undefined ? { text: input.text } : {}),
+    };
+    let text = input.text;
+    let attachments: AttachmentRef[] | undefined;
+    if (input.files?.length) {
+      const { conversationId } = await this.host.open(conversation); // files are stored per conversation
+      const { files, skipped } = await downloadSlackFiles(this, input.files);
+      attachments = [];
+      for (const f of files) attachments.push(await this.host.storeAttachment(conversationId, f));
+      if (skipped.length) text = [text, skippedNote(skipped, this.settings.maxFileBytes)].filter(Boolean).join('\n');
+    }
+    return this.host.receive({
+      ...conversation,
+      eventId: input.eventId,
+      ...(text !== undefined ? { text } : {}),
+      ...(attachments?.length ? { attachments } : {}),
       ...(input.choice !== undefined ? { choice: input.choice } : {}),
+      ...(input.fields ? { fields: input.fields } : {}),
       ...(person?.locale ? { locale: person.locale } : {}),
       ...(input.occurredAt ? { occurredAt: input.occurredAt } : {}),
     });

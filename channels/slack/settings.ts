@@ -14,6 +14,7 @@ export const SLACK_SETTING_KEYS = [
   'SLACK_NOTE_PREFIX',
   'SLACK_API_URL',
   'SLACK_INCIDENT_URL',
+  'SLACK_MAX_FILE_BYTES',
 ] as const;
 
 const list = z
@@ -65,6 +66,8 @@ export const slackSettingsSchema = z
     SLACK_API_URL: z.string().url().default('https://slack.com/api/'),
     /** Link to an incident's transcript on cards; `{number}` and `{id}` are replaced. */
     SLACK_INCIDENT_URL: z.string().optional(),
+    /** Largest file relayed between a card's thread and the reporter (either way); larger ones get a note. */
+    SLACK_MAX_FILE_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
   })
   .superRefine((s, ctx) => {
     if (s.SLACK_SOCKET_MODE && !s.SLACK_APP_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'Socket Mode needs SLACK_APP_TOKEN (xapp-…)' });
@@ -87,6 +90,7 @@ export interface SlackSettings {
   notePrefix: string;
   apiUrl: string;
   incidentUrl: string | undefined;
+  maxFileBytes: number;
 }
 
 /** Validates the Slack settings; throws a readable error listing every bad variable. */
@@ -111,5 +115,6 @@ export function parseSlackSettings(env: Record<string, string | undefined>): Sla
     notePrefix: s.SLACK_NOTE_PREFIX,
     apiUrl: s.SLACK_API_URL.endsWith('/') ? s.SLACK_API_URL : `${s.SLACK_API_URL}/`,
     incidentUrl: s.SLACK_INCIDENT_URL,
+    maxFileBytes: s.SLACK_MAX_FILE_BYTES,
   };
 }

@@ -7,8 +7,12 @@ import type { IntakePipeline } from '../intake/pipeline.js';
 
 /** Agent-side incident actions offered to channels; each call is one retried transaction. */
 export function createAgentActions(db: Database, incidents: IncidentService, pipeline: IntakePipeline, onCommitted: () => void): AgentActions {
-  const run = async (fn: (tx: Tx) => Promise<IncidentView>) => {
-    const view = await pipeline.transaction(fn);
+  const run = async (fn: (tx: Tx) => Promise<IncidentView>, ref: string, eventId?: string) => {
+    const view = await pipeline.transaction(async (tx) => {
+      // The platform event is recorded with its effects: a redelivery (any instance, any time) is a no-op.
+      if (eventId && !(await recordEvent(tx, eventId))) return toChannelIncidentView(tx, await incidents.get(tx, ref));
+      return fn(tx);
+    });
     onCommitted();
     return view;
   };
@@ -21,8 +25,8 @@ export function createAgentActions(db: Database, incidents: IncidentService, pip
         return undefined;
       }
     },
-    comment: (ref, input) => run(async (tx) => toChannelIncidentView(tx, await incidents.comment(tx, ref, input))),
-    update: (ref, patch, actor) => run(async (tx) => toChannelIncidentView(tx, await incidents.update(tx, ref, patch, actor))),
+    comment: (ref, input) => run(async (tx) => toChannelIncidentView(tx, await incidents.comment(tx, ref, input)), ref, input.eventId),
+    update: (ref, patch, actor, options) => run(async (tx) => toChannelIncidentView(tx, await incidents.update(tx, ref, patch, actor)), ref, options?.eventId),
     async listForReporter(channel, externalUserId, options = {}) {
       const identity = await db.prisma.channelIdentity.findUnique({ where: { channel_externalId: { channel, externalId: externalUserId } }, select: { contactId: true } });
       if (!identity) return [];
@@ -34,4 +38,14 @@ export function createAgentActions(db: Database, incidents: IncidentService, pip
       return Promise.all(rows.map((r) => toChannelIncidentView(db.prisma, r)));
     },
   };
+}
+
+/** `channel:key` of an agent-side platform event, in the table the intake pipeline uses; false when seen before. */
+async function recordEvent(tx: Tx, eventId: string): Promise<boolean> {
+  const [channel, ...rest] = eventId.split(':');
+  const fresh = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO inbound_event (id, channel, external_id, received_at)
+    VALUES (gen_random_uuid(), ${channel ?? 'agent'}, ${`agent:${rest.join(':')}`}, now())
+    ON CONFLICT (channel, external_id) DO NOTHING RETURNING id::text`;
+  return fresh.length > 0;
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { SocketModeServer } from './socket-mode.js';
 
 /**
  * A local Slack Web API: speaks Slack's wire format (form-encoded or JSON bodies, `{ok: true, …}` answers,
@@ -12,6 +13,8 @@ export interface EmulatedMessage {
   thread_ts?: string;
   user?: string;
   bot_id?: string;
+  /** File ids shared with the message (uploads completed into it). */
+  files?: string[];
   blocks?: unknown[];
   attachments?: unknown[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
@@ -30,12 +33,28 @@ interface Failure {
 }
 
 export const BOT = { userId: 'UBOT0001', botId: 'BBOT0001', team: 'T0TEAM001' };
+export const BOT_TOKEN = 'xoxb-emulated';
+export const APP_TOKEN = 'xapp-emulated';
+
+/** A file as the emulator keeps it: uploaded by a person (`userFile`) or by the app (upload flow). */
+export interface EmulatedFile {
+  id: string;
+  name: string;
+  mimetype: string;
+  data: Buffer;
+  user: string;
+  /** True once `files.completeUploadExternal` shared it. */
+  completed: boolean;
+}
 
 export class SlackEmulator {
   readonly calls: EmulatedCall[] = [];
   readonly messages: EmulatedMessage[] = [];
   readonly users = new Map<string, { name: string; email: string; is_bot?: boolean }>();
   readonly usergroups = new Map<string, string[]>();
+  readonly files = new Map<string, EmulatedFile>();
+  /** Socket Mode: `apps.connections.open` hands out this server's ws:// URL. */
+  readonly socket = new SocketModeServer();
   private readonly failures = new Map<string, Failure>();
   private authError: string | undefined;
   private seq = 0;
@@ -44,18 +63,37 @@ export class SlackEmulator {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void this.handle(req).then(({ status, body, headers }) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(body));
+      void this.handle(req).then(({ status, body, headers, raw }) => {
+        res.writeHead(status, { 'content-type': raw ? 'application/octet-stream' : 'application/json', ...headers });
+        res.end(raw ?? JSON.stringify(body));
       });
     });
+    this.socket.attach(this.server);
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     const address = this.server.address();
-    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/`;
+    this.origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.url = `${this.origin}/api/`;
     return this;
   }
 
+  origin = '';
+
+  /** A file a person uploaded in Slack; returns the `files[]` entry of the `file_share` event Slack would send. */
+  userFile(user: string, name: string, mimetype: string, data: Buffer): Record<string, unknown> {
+    const id = `F${this.nextTs().replace('.', '')}`;
+    this.files.set(id, { id, name, mimetype, data, user, completed: true });
+    return { id, name, title: name, mimetype, filetype: name.split('.').pop(), size: data.length, user, mode: 'hosted', url_private: `${this.origin}/files-pri/${id}/${name}`, url_private_download: `${this.origin}/files-pri/${id}/download/${name}` };
+  }
+
+  /** Files the app uploaded and shared into `channel` (optionally a thread), with their bytes. */
+  uploadedFiles(channel: string, threadTs?: string): EmulatedFile[] {
+    return this.messages
+      .filter((m) => m.channel === channel && m.files && (threadTs === undefined || m.thread_ts === threadTs))
+      .flatMap((m) => m.files!.map((id) => this.files.get(id)!));
+  }
+
   async stop(): Promise<void> {
+    await this.socket.close();
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
@@ -68,6 +106,10 @@ export class SlackEmulator {
   /** Every call answers `{ok:false, error}` (e.g. `invalid_auth`) until cleared with undefined. */
   setAuthError(error: string | undefined): void {
     this.authError = error;
+  }
+
+  private fileTransfer(req: IncomingMessage, path: string, bytes: Buffer) {
+    return Promise.resolve(fileTransferImpl.call(this, req, path, bytes));
   }
 
   callsOf(method: string): EmulatedCall[] {
@@ -90,13 +132,16 @@ export class SlackEmulator {
     return `${1_700_000_000 + this.seq}.${String(this.seq * 100).padStart(6, '0')}`;
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
-    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
-    const raw = await new Promise<string>((resolve) => {
-      let data = '';
-      req.on('data', (c: Buffer) => (data += c.toString('utf8')));
-      req.on('end', () => resolve(data));
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string>; raw?: Buffer }> {
+    const bytes = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
     });
+    const path = (req.url ?? '').split('?')[0]!;
+    if (path.startsWith('/files-pri/') || path.startsWith('/upload/')) return this.fileTransfer(req, path, bytes);
+    const method = path.replace(/^\/api\//, '');
+    const raw = bytes.toString('utf8');
     const args = parseBody(raw, req.headers['content-type'] ?? '');
     const failure = this.failures.get(method) ?? this.failures.get('*');
     if (failure && failure.remaining > 0) {
@@ -174,16 +219,61 @@ export class SlackEmulator {
       case 'views.publish':
       case 'views.update':
         return { ok: true, view: { id: `V${this.nextTs().replace('.', '')}`, ...(json(a.view) as object) } };
-      case 'files.info':
-        return { ok: true, file: { id: str('file'), name: 'file.txt', mimetype: 'text/plain', size: 0 } };
-      case 'files.getUploadURLExternal':
-        return { ok: true, upload_url: `${this.url}upload`, file_id: `F${this.nextTs().replace('.', '')}` };
-      case 'files.completeUploadExternal':
-        return { ok: true, files: [] };
+      case 'files.info': {
+        const f = this.files.get(str('file') ?? '');
+        if (!f) return { ok: false, error: 'file_not_found' };
+        return { ok: true, file: { id: f.id, name: f.name, title: f.name, mimetype: f.mimetype, size: f.data.length, url_private_download: `${this.origin}/files-pri/${f.id}/download/${f.name}` } };
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F${this.nextTs().replace('.', '')}`;
+        const length = Number(str('length') ?? -1);
+        if (!str('filename') || !(length > 0)) return { ok: false, error: 'invalid_arguments' };
+        this.files.set(id, { id, name: str('filename')!, mimetype: 'application/octet-stream', data: Buffer.alloc(0), user: BOT.userId, completed: false });
+        return { ok: true, upload_url: `${this.origin}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = json(a.files) as { id: string; title?: string }[];
+        const files = list.map((x) => this.files.get(x.id));
+        if (!files.length || files.some((f) => !f || !f.data.length)) return { ok: false, error: 'file_not_found' };
+        for (const f of files) f!.completed = true;
+        const channel = str('channel_id');
+        if (channel) {
+          // Slack shares the files as one message of the app in the channel (or thread).
+          this.messages.push({ channel, ts: this.nextTs(), text: str('initial_comment') ?? '', user: BOT.userId, bot_id: BOT.botId, files: files.map((f) => f!.id), edits: 0, ...(str('thread_ts') ? { thread_ts: str('thread_ts') } : {}) });
+        }
+        return { ok: true, files: files.map((f) => ({ id: f!.id, title: f!.name })) };
+      }
+      case 'apps.connections.open':
+        return { ok: true, url: this.socket.url(this.origin) };
       default:
         return { ok: false, error: 'unknown_method' };
     }
   }
+}
+
+/** Bot-token file downloads (`url_private_download`) and upload URLs, as Slack's file hosts serve them. */
+function fileTransferImpl(this: SlackEmulator, req: IncomingMessage, path: string, bytes: Buffer): { status: number; body: unknown; raw?: Buffer } {
+  const id = path.split('/')[2] ?? '';
+  const file = this.files.get(id);
+  this.calls.push({ method: path.startsWith('/upload/') ? 'file.upload' : 'file.download', args: { id, authorization: req.headers.authorization ?? '' }, status: 200 });
+  if (!file) return { status: 404, body: { ok: false } };
+  if (path.startsWith('/upload/')) {
+    file.data = multipartContent(bytes, String(req.headers['content-type'] ?? ''));
+    return { status: 200, body: { ok: true } };
+  }
+  if (req.headers.authorization !== `Bearer ${BOT_TOKEN}`) return { status: 403, body: { ok: false } };
+  return { status: 200, body: null, raw: file.data };
+}
+
+/** The bytes of the first part of a multipart/form-data body (the Web API client posts the file that way). */
+function multipartContent(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(delimiter);
+  const headerEnd = body.indexOf('\r\n\r\n', start);
+  const next = body.indexOf(delimiter, headerEnd);
+  return body.subarray(headerEnd + 4, next - 2);
 }
 
 const publicMessage = (m: EmulatedMessage) => ({

@@ -1,8 +1,8 @@
 import { SlackAdapter } from '../../../channels/slack/adapter.js';
 import { parseSlackSettings } from '../../../channels/slack/settings.js';
 import { eventually, startTestApp, type TestApp } from '../../helpers/app.js';
-import type { DbKind } from '../../helpers/databases.js';
-import { BOT, type EmulatedMessage, SlackEmulator } from './emulator.js';
+import type { DbKind, TestDatabase } from '../../helpers/databases.js';
+import { BOT, BOT_TOKEN, type EmulatedMessage, SlackEmulator } from './emulator.js';
 import { eventEnvelope, interactivityBody, nextEventId, postToSlackEndpoint } from './requests.js';
 
 export const SECRET = 'emulated-signing-secret';
@@ -12,22 +12,24 @@ export const NETWORK = 'C0NETWORK1';
 export const REPORTER = { id: 'UREPORT01', name: 'Erik', email: 'erik@example.com', dm: 'DREPORT01' };
 export const REPORTER2 = { id: 'UREPORT02', name: 'Anna', email: 'anna@example.com', dm: 'DREPORT02' };
 type Reporter = typeof REPORTER;
+let reporters = 0;
 export const AGENT = { id: 'UAGENT001', name: 'maria.s', email: 'maria@example.com', shown: 'Maria (IT support)' };
 export const OUTSIDER = { id: 'UOTHER001', name: 'Olle', email: 'olle@example.com' };
 
 /** A Frontline instance with the Slack channel, wired to a local Slack Web API emulator. */
 export class SlackWorld {
-  constructor(readonly app: TestApp, readonly slack: SlackEmulator) {}
+  constructor(readonly app: TestApp, readonly slack: SlackEmulator, private readonly ownsEmulator = true) {}
 
-  static async start(kind: DbKind, env: Record<string, string> = {}): Promise<SlackWorld> {
-    const slack = await new SlackEmulator().start();
+  /** `options.slack`/`options.db`: share an emulator or a database with another instance (then the caller closes them). */
+  static async start(kind: DbKind, env: Record<string, string> = {}, options: { slack?: SlackEmulator; db?: TestDatabase; appEnv?: Record<string, string> } = {}): Promise<SlackWorld> {
+    const slack = options.slack ?? (await new SlackEmulator().start());
     slack.users.set(REPORTER.id, { name: REPORTER.name, email: REPORTER.email });
     slack.users.set(REPORTER2.id, { name: REPORTER2.name, email: REPORTER2.email });
     slack.users.set(AGENT.id, { name: AGENT.name, email: AGENT.email });
     slack.users.set(OUTSIDER.id, { name: OUTSIDER.name, email: OUTSIDER.email });
     slack.usergroups.set('S0AGENTS1', [AGENT.id]);
     const adapter = new SlackAdapter(parseSlackSettings({
-      SLACK_BOT_TOKEN: 'xoxb-emulated',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.url,
       SLACK_TRIAGE_CHANNELS: `default=${TRIAGE},Network=${NETWORK}`,
@@ -36,22 +38,21 @@ export class SlackWorld {
       SLACK_AGENT_NAMES: `${AGENT.email}=${AGENT.shown}`,
       ...env,
     }));
-    const app = await startTestApp(kind, { channels: [adapter] });
-    return new SlackWorld(app, slack);
+    const app = await startTestApp(kind, { channels: [adapter], ...(options.db ? { db: options.db } : {}), ...(options.appEnv ? { env: options.appEnv } : {}) });
+    return new SlackWorld(app, slack, !options.slack);
   }
 
-  private reporters = 0;
-  /** A fresh reporter (own DM), so each test starts a new dialog. */
+  /** A fresh reporter (own DM), so each test starts a new dialog; unique across worlds sharing an emulator. */
   newReporter(name: string): Reporter {
-    this.reporters += 1;
-    const id = `UNEW${String(this.reporters).padStart(5, '0')}`;
+    reporters += 1;
+    const id = `UNEW${String(reporters).padStart(5, '0')}`;
     this.slack.users.set(id, { name, email: `${name.toLowerCase()}@example.com` });
     return { id, name, email: `${name.toLowerCase()}@example.com`, dm: `D${id.slice(1)}` };
   }
 
   async close(): Promise<void> {
     await this.app.close();
-    await this.slack.stop();
+    if (this.ownsEmulator) await this.slack.stop();
   }
 
   /** Sends a signed Events API `message` event; returns the HTTP response and the message ts. */
@@ -63,6 +64,19 @@ export class SlackWorld {
       ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
     }, options.eventId ?? nextEventId());
     const res = await postToSlackEndpoint(this.app.url, body, { secret: SECRET, retryNum: options.retryNum });
+    return { res, ts, body };
+  }
+
+  /** A `file_share` message (Slack's MessageFileSharePayload) with files uploaded to the emulator first. */
+  async shareFiles(channel: string, user: string, text: string, files: { name: string; mimetype: string; data: Buffer }[], options: { threadTs?: string; eventId?: string } = {}) {
+    const entries = files.map((f) => this.slack.userFile(user, f.name, f.mimetype, f.data));
+    const ts = this.slack.userPost(channel, user, text, options.threadTs);
+    const body = eventEnvelope('MessageFileSharePayload.json', {
+      type: 'message', subtype: 'file_share', channel, user, text, ts, event_ts: ts, files: entries, upload: false, display_as_bot: false,
+      channel_type: channel.startsWith('D') ? 'im' : channel.startsWith('G') ? 'group' : 'channel',
+      ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+    }, options.eventId ?? nextEventId());
+    const res = await postToSlackEndpoint(this.app.url, body, { secret: SECRET });
     return { res, ts, body };
   }
 
