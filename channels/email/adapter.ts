@@ -12,7 +12,7 @@ import {
 } from '../types.js';
 import { ImapSource, type ImapSourceOptions } from './imap-source.js';
 import { EmailIntake, type IntakeOutcome } from './intake.js';
-import { bouncedSchema, decodeEmailThreadKey, encodeEmailThreadKey, parseEmailReference, stateKeys, type EmailReference } from './reference.js';
+import { decodeEmailThreadKey, encodeEmailThreadKey, parseEmailReference, stateKeys, type EmailReference } from './reference.js';
 import { parseEmailSettings, type EmailSettings } from './settings.js';
 import { SmtpSender, type SmtpSenderConfig } from './smtp-sender.js';
 
@@ -45,6 +45,7 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     attachments: true,
     maxTextLength: 100_000,
     markup: 'plain',
+    conversational: false, // [dialog] a complete report is filed at once (see README, Dialogs)
   };
 
   private host: ChannelHost | undefined;
@@ -136,16 +137,22 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     } catch (cause) {
       throw new ChannelSendError('conversation reference is not an email reference', { retryable: false, cause });
     }
-    const bounced = bouncedSchema.safeParse(await host.state.get(stateKeys.bounced(reference.to)));
-    if (bounced.success) {
-      const status = bounced.data.status ? ` (${bounced.data.status})` : '';
-      throw new ChannelSendError(`mail to ${reference.to} bounced${status} on ${bounced.data.at}; not sending until they write again`, { retryable: false });
+    const failing = await host.deliveries.get(this.name, reference.to);
+    if (failing?.hard) {
+      // Dead-lettered with the reason (an agent sees it in the outbox and on the contact); never retried.
+      const status = failing.status ? ` (${failing.status})` : '';
+      throw new ChannelSendError(
+        `mail to ${reference.to} bounced${status} on ${failing.lastBounceAt.toISOString()}${failing.reason ? `: ${failing.reason}` : ''}; not sending until they write again`,
+        { retryable: false },
+      );
     }
     const incidentNumber = message.incidentNumber ?? (await this.incidentOf(context.conversationId, message.text));
+    const files = await this.outboundFiles(context.conversationId, message);
     const sent = await sender.send({
       to: [reference.to],
       subject: reference.subject,
-      text: attributed(message),
+      text: files.note ? `${attributed(message)}\n\n${files.note}` : attributed(message),
+      ...(files.attached.length ? { attachments: files.attached } : {}),
       ...(message.choices?.length ? { choices: message.choices } : {}),
       inReplyTo: reference.lastMessageId,
       references: reference.references,
@@ -159,7 +166,25 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
       await host.state.set(stateKeys.choices(context.conversationId), message.choices?.length ? message.choices.map((c) => ({ id: c.id, label: c.label })) : null);
     }
     if (incidentNumber) await this.rememberIncident(context.conversationId, incidentNumber);
+    // A soft failure (4.x.x) is over once a later mail is accepted.
+    if (failing && sent.accepted.map((a) => a.toLowerCase()).includes(reference.to)) await host.deliveries.clear(this.name, reference.to);
     return { externalId: sent.messageId };
+  }
+
+  /**
+   * Files of an outbound message (an agent's file relayed from Slack), read from the conversation's store and
+   * attached. One over EMAIL_MAX_ATTACHMENT_BYTES, or gone from the store, is named in a note instead.
+   */
+  private async outboundFiles(conversationId: string, message: OutboundMessage): Promise<{ attached: { filename: string; content: Buffer; contentType: string }[]; note: string }> {
+    const attached: { filename: string; content: Buffer; contentType: string }[] = [];
+    const missing: string[] = [];
+    for (const ref of message.attachments ?? []) {
+      const found = ref.id && ref.size <= this.settings.maxAttachmentBytes ? await this.started().host.readAttachment(conversationId, ref.id) : undefined;
+      if (found) attached.push({ filename: ref.filename, content: found.data, contentType: ref.contentType });
+      else missing.push(`"${ref.filename}"`);
+    }
+    const note = missing.length ? `(Not attached, too large for email or no longer available: ${missing.join(', ')}. Reply to ask for another way to get it.)` : '';
+    return { attached, note };
   }
 
   async health(): Promise<ChannelHealth> {

@@ -88,6 +88,13 @@ function dsnRecipients(raw: string): { recipients: string[]; status?: string } {
   return status ? { recipients, status } : { recipients };
 }
 
+/** The remote server's words (`Diagnostic-Code: smtp; 550 5.1.1 …`), unfolded, for the contact's status. */
+function diagnosticOf(raw: string): string | undefined {
+  const m = /^Diagnostic-Code:[ \t]*(?:[\w-]+[ \t]*;)?[ \t]*((?:.*)(?:\r?\n[ \t]+.*)*)/im.exec(raw);
+  const text = m?.[1]?.replace(/\r?\n[ \t]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return text ? text.slice(0, 500) : undefined;
+}
+
 /** Free-text fallbacks used by qmail, Exim, Postfix transcripts and assorted gateways. */
 function textRecipients(text: string, exclude: Set<string>): string[] {
   const found: string[] = [];
@@ -128,6 +135,8 @@ export function extractBounceInfo(input: BounceInput, ownMessageId: string | und
   if (recipients.length === 0) recipients = textRecipients(input.text, exclude);
   const info: BounceInfo = { recipients: unique(recipients) };
   if (dsn.status) info.status = dsn.status;
+  const diagnostic = diagnosticOf(input.rawText);
+  if (diagnostic) info.diagnostic = diagnostic;
   const original = originalMessageId(input.rawText, ownMessageId);
   if (original) info.originalMessageId = original;
   return info;

@@ -1,6 +1,6 @@
 import { ImapFlow } from 'imapflow';
 import { backoffDelay, sleep, withDeadline, type BackoffOptions } from './backoff.js';
-import { messageIdsIn, headerBlock, readHeader } from './headers.js';
+import { headFields, independentQueues } from './batch.js';
 
 /**
  * Supervised IMAP intake. imapflow neither reconnects nor lets a closed client be reused, so every connection is
@@ -66,6 +66,12 @@ export interface ImapSourceOptions {
   reconnect?: BackoffOptions;
   /** Mails fetched per round trip. */
   batchSize?: number;
+  /**
+   * Mails of one batch handled at the same time. Mails that may belong to one conversation (same sender, or one
+   * referencing another's Message-ID) stay in one queue, in UID order; only independent queues run in parallel.
+   * Default 8; 1 handles everything in order.
+   */
+  concurrency?: number;
   /** Passed to imapflow (e.g. `{ rejectUnauthorized: false }` for self-signed test servers). */
   tls?: Record<string, unknown>;
   /** imapflow's auto-IDLE delay after the last command; lower means new mail is noticed sooner. Default 1 s. */
@@ -86,7 +92,7 @@ class StallError extends Error {
 
 export class ImapSource {
   private readonly options: Required<
-    Pick<ImapSourceOptions, 'mailbox' | 'initialSync' | 'pollIntervalMs' | 'heartbeatMs' | 'stallTimeoutMs' | 'batchSize' | 'autoIdleDelayMs'>
+    Pick<ImapSourceOptions, 'mailbox' | 'initialSync' | 'pollIntervalMs' | 'heartbeatMs' | 'stallTimeoutMs' | 'batchSize' | 'autoIdleDelayMs' | 'concurrency'>
   > & { reconnect: BackoffOptions };
   private abort = new AbortController();
   private loop: Promise<void> | undefined;
@@ -102,6 +108,7 @@ export class ImapSource {
       heartbeatMs: config.heartbeatMs ?? 120_000,
       stallTimeoutMs: config.stallTimeoutMs ?? 30_000,
       batchSize: config.batchSize ?? 50,
+      concurrency: Math.max(1, config.concurrency ?? 8),
       autoIdleDelayMs: config.autoIdleDelayMs ?? 1_000,
       reconnect: config.reconnect ?? { initialMs: 1_000, maxMs: 60_000 },
     };
@@ -311,6 +318,12 @@ class SyncState {
     }
   }
 
+  /**
+   * Fetches a batch, hands its mails to `onMail` (independent queues in parallel, see `concurrency`), then flags
+   * them and saves the checkpoint once for the batch. On a handler failure the checkpoint advances only over the
+   * unbroken run of handled UIDs; handled mails beyond it come again after the retry and the intake recognises
+   * them by Message-ID.
+   */
   private async deliverBatch(uids: number[]): Promise<void> {
     const { config, options, status } = this.ctx;
     const messages: { uid: number; source: Buffer }[] = [];
@@ -324,50 +337,71 @@ class SyncState {
       lock.release();
     }
     messages.sort((a, b) => a.uid - b.uid);
-    const known = await this.knownIds(messages);
-    for (const { uid, source } of messages) {
-      const messageId = messageIdsIn(readHeader(headerBlock(source.toString('latin1')), 'Message-ID'))[0];
-      if (!(messageId && known.has(messageId))) {
-        await config.onMail(source, { uid, uidValidity: this.uidValidity, ...(messageId ? { messageId } : {}) });
-        status.delivered++;
+    const heads = messages.map((m) => ({ ...m, ...headFields(m.source) }));
+    const known = await this.knownIds(heads);
+    const done = new Set<number>();
+    let failure: unknown;
+    const queues = independentQueues(heads);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < queues.length) {
+        const queue = queues[next++]!;
+        for (const { uid, source, messageId } of queue) {
+          if (failure !== undefined) return;
+          try {
+            if (!(messageId && known.has(messageId))) {
+              await config.onMail(source, { uid, uidValidity: this.uidValidity, ...(messageId ? { messageId } : {}) });
+              status.delivered++;
+            }
+            done.add(uid);
+          } catch (error) {
+            failure ??= error;
+            return; // later mails of this queue must wait for this one
+          }
+        }
       }
-      await this.markProcessed(uid);
-      this.lastUid = uid;
-      status.lastUid = uid;
-      await config.checkpoint.save({ uidValidity: this.uidValidity, lastUid: uid });
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, queues.length) }, worker));
+
+    // Contiguous handled prefix: the checkpoint never passes an unhandled mail.
+    let upTo = this.lastUid;
+    for (const { uid } of messages) {
+      if (!done.has(uid)) break;
+      upTo = uid;
     }
     // Messages expunged between SEARCH and FETCH are simply gone; move past them.
-    const highest = uids.at(-1) ?? 0;
-    if (highest > this.lastUid) {
-      this.lastUid = highest;
-      await config.checkpoint.save({ uidValidity: this.uidValidity, lastUid: highest });
+    if (failure === undefined) upTo = Math.max(upTo, uids.at(-1) ?? 0);
+    await this.markProcessed(messages.filter((m) => done.has(m.uid)).map((m) => m.uid));
+    if (upTo > this.lastUid) {
+      this.lastUid = upTo;
+      status.lastUid = upTo;
+      await config.checkpoint.save({ uidValidity: this.uidValidity, lastUid: upTo });
     }
+    if (failure !== undefined) throw failure;
   }
 
-  private async knownIds(messages: { source: Buffer }[]): Promise<Set<string>> {
+  private async knownIds(messages: { messageId?: string }[]): Promise<Set<string>> {
     const { config } = this.ctx;
     if (!this.rescanAll || !config.knownMessageIds) return new Set();
-    const ids = messages
-      .map((m) => messageIdsIn(readHeader(headerBlock(m.source.toString('latin1')), 'Message-ID'))[0])
-      .filter((id): id is string => Boolean(id));
-    return config.knownMessageIds(ids);
+    return config.knownMessageIds(messages.map((m) => m.messageId).filter((id): id is string => Boolean(id)));
   }
 
-  private async markProcessed(uid: number): Promise<void> {
+  /** One STORE (or MOVE) for the whole batch instead of one per mail. */
+  private async markProcessed(uids: number[]): Promise<void> {
     const { config, options } = this.ctx;
     const action = config.processedAction;
-    if (action.kind === 'none') return;
+    if (action.kind === 'none' || uids.length === 0) return;
     try {
       const lock = await this.client.getMailboxLock(options.mailbox);
       try {
-        if (action.kind === 'seen') await this.client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-        else await this.client.messageMove(String(uid), action.folder, { uid: true });
+        if (action.kind === 'seen') await this.client.messageFlagsAdd(uids.join(','), ['\\Seen'], { uid: true });
+        else await this.client.messageMove(uids.join(','), action.folder, { uid: true });
       } finally {
         lock.release();
       }
     } catch (error) {
       // The mail is handled; failing to flag it only costs a re-check, never a duplicate (UID checkpoint).
-      config.logger.warn({ err: error, uid }, 'could not mark processed mail');
+      config.logger.warn({ err: error, uids: uids.length }, 'could not mark processed mail');
     }
   }
 }

@@ -29,7 +29,6 @@ export type IntakeOutcome =
 
 /** Files never accepted from mail (executables and scripts), by extension. */
 const BLOCKED_FILE = /\.(exe|com|bat|cmd|scr|pif|msi|msp|vbs|vbe|js|jse|wsf|wsh|ps1|psm1|jar|hta|cpl|lnk|reg|dll)$/i;
-const BOUNCE_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
 /** A reply this short whose first line is a number or an option's label answers a numbered question. */
 const MAX_CHOICE_REPLY = 200;
 
@@ -79,12 +78,14 @@ export class EmailIntake {
       : newReference(mail, messageId);
     const threadKey = match?.threadKey ?? encodeEmailThreadKey(reference);
 
-    await this.clearBounceMark(mail.from);
+    // The person wrote to us, so their address works again.
+    await this.host.deliveries.clear(this.channel, mail.from);
     const inbound: InboundMessage = {
       channel: this.channel,
       eventId: messageId,
       threadKey,
       reference,
+      ...(match ? {} : { newThread: true }),
       user: { externalId: mail.from, ...(mail.fromName ? { displayName: mail.fromName } : {}), email: mail.from, emailVerified: false },
       ...(mail.date ? { occurredAt: mail.date } : {}),
     };
@@ -117,7 +118,7 @@ export class EmailIntake {
     const own = new Set([this.settings.supportMailbox, ...(this.settings.ownAddresses ?? [])].map((a) => a.toLowerCase()));
     if (own.has(mail.from)) return true;
     // Our Message-IDs look like <frontline.<hex>@domain>: a copy of our own mail coming back.
-    return Boolean(mail.messageId?.startsWith('<frontline.') && mail.messageId.endsWith(`@${this.settings.supportMailbox.split('@')[1]}>`));
+    return Boolean(mail.messageId && this.isOwnMessageId(mail.messageId));
   }
 
   private lookup(matches: Map<string, ConversationMatch>): ThreadLookup {
@@ -143,29 +144,29 @@ export class EmailIntake {
     return matchChoice(text, parsed.data);
   }
 
-  /** A bounce of a mail we sent marks the failed recipients, so further sends to them are refused. */
+  /**
+   * A bounce of a mail we sent marks the failed recipient's address as failing on the person (contact), so the
+   * adapter stops mailing it after a permanent failure. Only reports naming a Message-ID of ours count: a
+   * forged or stray report cannot silence somebody's address.
+   */
   private async recordBounce(mail: ParsedEmail): Promise<void> {
     const info = mail.bounce;
-    if (!info || info.recipients.length === 0) return;
-    const { conversations } = this.host;
-    const original = info.originalMessageId ? await conversations.findByMessageExternalIds(this.channel, [info.originalMessageId]) : undefined;
-    const since = new Date(Date.now() - BOUNCE_LOOKBACK_MS);
+    const original = info?.originalMessageId;
+    if (!info || !original || info.recipients.length === 0 || !this.isOwnMessageId(original)) return;
+    const conversation = await this.host.conversations.findByMessageExternalIds(this.channel, [original]);
+    if (!conversation) return;
     for (const address of info.recipients) {
       if (address === this.settings.supportMailbox) continue;
-      const ours = original
-        ? original.reporterExternalId === address || original.reference.to === address
-        : Boolean(await conversations.findRecentByReference(this.channel, { to: address }, since));
-      if (!ours) continue;
-      const mark = { at: new Date().toISOString(), ...(info.status ? { status: info.status } : {}), ...(info.originalMessageId ? { messageId: info.originalMessageId } : {}) };
-      await this.host.state.set(stateKeys.bounced(address), mark);
-      this.host.logger.warn({ address, status: info.status }, 'mail to a reporter bounced; further mail to this address is held back');
+      if (conversation.reporterExternalId !== address && conversation.reference.to !== address) continue;
+      const failure = { ...(info.status ? { status: info.status } : {}), ...(info.diagnostic ? { reason: info.diagnostic } : {}) };
+      if (await this.host.deliveries.markFailing(this.channel, address, failure))
+        this.host.logger.warn({ address, status: info.status, messageId: original }, 'mail to a reporter bounced; the address is marked failing');
     }
   }
 
-  /** The person wrote to us, so their address works again. */
-  private async clearBounceMark(address: string): Promise<void> {
-    const key = stateKeys.bounced(address);
-    if (await this.host.state.get(key)) await this.host.state.set(key, null);
+  /** Our Message-IDs look like <frontline.<hex>@support-domain>. */
+  private isOwnMessageId(id: string): boolean {
+    return id.startsWith('<frontline.') && id.endsWith(`@${this.settings.supportMailbox.split('@')[1]}>`);
   }
 
   private acceptedAttachments(mail: ParsedEmail): EmailAttachment[] {

@@ -47,14 +47,10 @@ export function advanceReference(previous: EmailReference, mail: { messageId: st
 /** Durable per-channel state keys (host.state). */
 export const stateKeys = {
   checkpoint: (user: string, mailbox: string) => `imap-checkpoint:${user}:${mailbox}`,
-  /** An address whose mail bounced: sends to it are dead-lettered until the person writes again. */
-  bounced: (address: string) => `bounced:${address.toLowerCase()}`,
   /** Choices of the last bot mail of a conversation, so "1" or "yes" can be mapped to a choice id. */
   choices: (conversationId: string) => `choices:${conversationId}`,
   /** Incident number of a conversation, for the subject token of mails that do not carry it. */
   incident: (conversationId: string) => `incident:${conversationId}`,
 };
 
-export const bouncedSchema = z.object({ at: z.string(), status: z.string().optional(), messageId: z.string().optional() });
-export type BouncedMark = z.infer<typeof bouncedSchema>;
 export const storedChoicesSchema = z.array(z.object({ id: z.string(), label: z.string() }));

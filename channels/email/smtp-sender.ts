@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { ChannelSendError, type Choice } from '../types.js';
 import { makeMessageId, renderChoicesText, renderHtml, replyReferences } from './compose.js';
-import { replySubject, subjectToken } from './subject.js';
+import { replySubject } from './subject.js';
 
 export interface SmtpSenderConfig {
   host: string;
@@ -96,11 +96,7 @@ export class SmtpSender {
   async send(mail: OutboundEmail): Promise<SentEmail> {
     const messageId = makeMessageId(this.domain, mail.idempotencyKey);
     const references = replyReferences(mail.references, mail.inReplyTo);
-    const subject = mail.inReplyTo
-      ? replySubject(mail.subject, mail.incidentNumber)
-      : mail.incidentNumber !== undefined && !mail.subject.includes(subjectToken(mail.incidentNumber))
-        ? `${subjectToken(mail.incidentNumber)} ${mail.subject}`
-        : mail.subject;
+    const subject = mail.inReplyTo || mail.incidentNumber !== undefined ? replySubject(mail.subject, mail.incidentNumber, Boolean(mail.inReplyTo)) : mail.subject;
     const headers: Record<string, string> = {};
     if (mail.automatic) {
       headers['Auto-Submitted'] = 'auto-replied';

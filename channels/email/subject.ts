@@ -11,6 +11,7 @@ const PREFIX =
 const LEADING_TAG = /^\s*\[(?!INC-\d+\])[^\]]{1,30}\]\s*/i;
 
 const TOKEN = /\[INC-(\d{1,12})\]/i;
+const TOKEN_GLOBAL = /\[INC-\d{1,12}\]/gi;
 
 /** Formats an incident number as the subject token, e.g. 123 → `[INC-000123]`. */
 export function subjectToken(incidentNumber: number | string): string {
@@ -18,7 +19,7 @@ export function subjectToken(incidentNumber: number | string): string {
   return `[INC-${digits.padStart(6, '0')}]`;
 }
 
-/** The incident number in a subject token, e.g. `Re: [INC-000123] VPN` → 123. */
+/** The incident number in a subject token anywhere in the subject, e.g. `SV: VPN [INC-000123]` → 123. */
 export function findSubjectToken(subject: string): number | undefined {
   const m = TOKEN.exec(subject);
   return m?.[1] ? Number.parseInt(m[1], 10) : undefined;
@@ -38,9 +39,20 @@ export function normaliseSubject(subject: string): string {
   return s.replace(TOKEN, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** Subject for an outbound mail: `Re: ` once, and the incident token once. */
-export function replySubject(original: string, incidentNumber?: number | string): string {
-  const base = original.replace(PREFIX, '').trim() || '(no subject)';
-  const withToken = incidentNumber !== undefined && !TOKEN.test(base) ? `${subjectToken(incidentNumber)} ${base}` : base;
-  return `Re: ${withToken}`;
+/**
+ * Subject for an outbound mail: `Re: <original subject> [INC-000123]`. Whatever prefixes (`Re:`, `SV:`, `AW:`…)
+ * and tokens the stored subject carries are removed first, so neither `Re: Re:` nor a second token builds up.
+ */
+export function replySubject(original: string, incidentNumber?: number | string, reply = true): string {
+  const existing = findSubjectToken(original);
+  let base = original.replace(TOKEN_GLOBAL, ' ').normalize('NFC');
+  for (let i = 0; i < 10; i++) {
+    const next = base.replace(PREFIX, '');
+    if (next === base) break;
+    base = next;
+  }
+  base = base.replace(/\s+/g, ' ').trim() || '(no subject)';
+  const number = incidentNumber ?? existing;
+  const withToken = number === undefined ? base : `${base} ${subjectToken(number)}`;
+  return reply ? `Re: ${withToken}` : withToken;
 }

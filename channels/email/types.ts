@@ -16,6 +16,8 @@ export interface BounceInfo {
   recipients: string[];
   /** RFC 3463 enhanced status of the first failed recipient, e.g. `5.1.1`. */
   status?: string;
+  /** The remote server's explanation (`Diagnostic-Code`), e.g. `550 5.1.1 <bob@…>: User unknown`. */
+  diagnostic?: string;
   /** Message-ID (with angle brackets) of the message that bounced, when the report carries it. */
   originalMessageId?: string;
 }

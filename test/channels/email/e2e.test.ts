@@ -66,7 +66,7 @@ for (const { kind, skip } of DB_KINDS) {
       const a = threading(ack);
       expect(a.inReplyTo).toBe(answer);
       expect(a.references).toEqual([root, c.messageId, answer]);
-      expect(a.subject).toBe(`Re: [${number}] Skrivaren på plan 3 skriver inte ut`);
+      expect(a.subject).toBe(`Re: Skrivaren på plan 3 skriver inte ut [${number}]`);
       expect(await world.count(`SELECT count(*) AS n FROM message WHERE external_id = $1 AND text = 'Ja'`, [answer])).toBe(1); // the label the reporter saw
       const incident = await world.app.frontline.incidents.get(world.app.frontline.db.prisma, number);
       expect(incident.title).toBe('Skrivaren på plan 3 skriver inte ut');
@@ -81,7 +81,7 @@ for (const { kind, skip } of DB_KINDS) {
       expect(api.status).toBeLessThan(300);
       const reply = await world.expectMail(ANNA, /den vid köket/);
       const r = threading(reply);
-      expect(r.subject).toBe(`Re: [${number}] Skrivaren på plan 3 skriver inte ut`);
+      expect(r.subject).toBe(`Re: Skrivaren på plan 3 skriver inte ut [${number}]`);
       expect(r.inReplyTo).toBe(answer);
       expect(r.references[0]).toBe(root);
       expect(r.autoSubmitted).toBeUndefined();
@@ -92,12 +92,17 @@ for (const { kind, skip } of DB_KINDS) {
       if (slack) {
         // An agent's reply in the Slack card thread reaches the reporter as a threaded mail, too.
         const card = await eventually(async () => slack!.slack.botMessages(TRIAGE).find((m) => m.text.includes(number) && m.metadata), 10_000, 'the card');
-        await slack.message(TRIAGE, AGENT.id, 'Är det HP-skrivaren vid fönstret?', { threadTs: card.ts });
+        // With a file shared in the thread: it arrives attached to the mail, byte for byte.
+        const photo = Buffer.from('%PDF-1.4\nHP LaserJet floor 3 – location map\n%%EOF\n');
+        await slack.shareFiles(TRIAGE, AGENT.id, 'Är det HP-skrivaren vid fönstret?', [{ name: 'skrivare-karta.pdf', mimetype: 'application/pdf', data: photo }], { threadTs: card.ts });
         const fromSlack = await world.expectMail(ANNA, /HP-skrivaren vid fönstret/);
         const s = threading(fromSlack);
-        expect(s.subject).toBe(`Re: [${number}] Skrivaren på plan 3 skriver inte ut`);
+        expect(s.subject).toBe(`Re: Skrivaren på plan 3 skriver inte ut [${number}]`);
         expect(s.inReplyTo).toBe(answer);
         expect(fromSlack.parsed.text).toContain(AGENT.shown);
+        const attached = fromSlack.parsed.attachments.find((f) => f.filename === 'skrivare-karta.pdf');
+        expect(attached?.contentType).toBe('application/pdf');
+        expect(attached?.content.equals(photo)).toBe(true);
         lastOurs = s.messageId;
         refs = [...refs, s.messageId];
       }
@@ -105,7 +110,7 @@ for (const { kind, skip } of DB_KINDS) {
       // The reporter answers in Swedish above Outlook's/Gmail's quoted history.
       const swedish = '<svar-1@example.se>';
       await world.deliver(mail({
-        from: `Anna Ström <${ANNA}>`, subject: `SV: Re: [${number}] Skrivaren på plan 3 skriver inte ut`, messageId: swedish,
+        from: `Anna Ström <${ANNA}>`, subject: `SV: Re: Skrivaren på plan 3 skriver inte ut [${number}]`, messageId: swedish,
         inReplyTo: lastOurs, references: refs,
         body: 'Ja, den vid fönstret. Den blinkar orange.\n\nDen tis 4 mars 2025 kl 10:02 skrev IT Support <support@frontline.test>:\n> Vilken skrivare gäller det, den vid köket?\n>\n> Tidigare meddelande',
       }));
@@ -143,7 +148,7 @@ for (const { kind, skip } of DB_KINDS) {
         'Reporting-MTA: dns; mx.example.org', '', `Final-Recipient: rfc822; ${bob}`, 'Action: failed', 'Status: 5.1.1', '',
         '--r', 'Content-Type: text/rfc822-headers', '', `Message-ID: ${threading(confirm).messageId}`, `To: ${bob}`, '--r--', '',
       ].join('\r\n'));
-      await eventually(async () => (await world.app.frontline.db.pool.query(`SELECT 1 FROM channel_state WHERE channel = 'email' AND key = $1 AND value <> 'null'::jsonb`, [`bounced:${bob}`])).rowCount === 1, 10_000, 'the bounce mark');
+      await eventually(async () => (await world.app.frontline.db.pool.query(`SELECT 1 FROM channel_identity WHERE channel = 'email' AND external_id = $1 AND failing_since IS NOT NULL`, [bob])).rowCount === 1, 10_000, 'the bounce mark on the contact');
       // An agent-side message to bob is now dead-lettered with a clear reason instead of being sent.
       const conversation = await world.app.frontline.db.pool.query<{ id: string }>(`SELECT id::text FROM conversation WHERE channel = 'email' AND reference->>'to' = $1`, [bob]);
       await world.app.frontline.pipeline.transaction(async (tx) => {

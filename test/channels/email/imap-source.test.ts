@@ -55,6 +55,13 @@ class Inbox {
 }
 
 const settle = (ms = 300): Promise<void> => new Promise((r) => setTimeout(r, ms));
+async function eventuallyTrue(check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await settle(20);
+  }
+}
 
 describe.skipIf(!hasDovecot)('ImapSource against a real Dovecot', () => {
   let server: DovecotServer;
@@ -150,6 +157,44 @@ describe.skipIf(!hasDovecot)('ImapSource against a real Dovecot', () => {
     expect(s.health().reconnects).toBeGreaterThanOrEqual(1);
     await s.stop();
   }, 120_000);
+
+  it('handles independent senders in parallel while keeping each sender in order, and flags every mail', async () => {
+    await emptyInbox();
+    const senders = 6;
+    const perSender = 4;
+    const seen: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const checkpoint = new MemoryCheckpoint();
+    const s = source({
+      checkpoint,
+      concurrency: 4,
+      onMail: async (raw) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await settle(15);
+        seen.push(/^Message-ID:\s*<([^>]+)@/im.exec(raw.toString('latin1'))![1]!);
+        inFlight--;
+      },
+    });
+    const mails: string[] = [];
+    for (let n = 0; n < perSender; n++)
+      for (let k = 0; k < senders; k++) mails.push(mail(`p${k}-${n}`).replace('reporter@example.com', `reporter${k}@example.com`));
+    await server.deliver(mails);
+    s.start();
+    await eventuallyTrue(() => seen.length === senders * perSender, 20_000);
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(4);
+    for (let k = 0; k < senders; k++) expect(seen.filter((id) => id.startsWith(`p${k}-`))).toEqual(Array.from({ length: perSender }, (_, n) => `p${k}-${n}`));
+    await settle(500);
+    const unseen = await server.withClient(async (client) => {
+      const status = await client.status('INBOX', { unseen: true });
+      return status ? status.unseen : undefined;
+    });
+    expect(unseen).toBe(0);
+    expect(checkpoint.state?.lastUid).toBeGreaterThanOrEqual(senders * perSender);
+    await s.stop();
+  });
 
   it('resumes from the checkpoint in a new source instance', async () => {
     await emptyInbox();

@@ -43,7 +43,7 @@ describe('SmtpSender against a real SMTP server', () => {
     const parsed = await parseEmail(mail!.raw);
     expect(parsed.messageId).toBe(result.messageId);
     expect(result.messageId).toMatch(/^<frontline\.[0-9a-f]{32}@frontline\.test>$/);
-    expect(parsed.subject).toBe('Re: [INC-000123] Skrivaren fungerar inte');
+    expect(parsed.subject).toBe('Re: Skrivaren fungerar inte [INC-000123]');
     expect(parsed.inReplyTo).toBe('<reply-1@example.se>');
     expect(parsed.references).toEqual(['<root-1@example.se>', '<reply-1@example.se>']);
     expect(mail!.parsed.replyTo?.value[0]?.address).toBe('support@frontline.test');

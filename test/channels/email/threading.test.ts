@@ -53,6 +53,14 @@ describe('resolveThread', () => {
     expect(result).toEqual({ kind: 'subject-token', conversationId: 'c1', incidentNumber: 123 });
   });
 
+  it.each(['SV: Printer [INC-000123]', 'AW: Drucker kaputt [INC-000123]', 'RE: RE: whatever [INC-000123]', 'Enc: RV: impresora [INC-000123] rota', 'Vs: [INC-000123]'])(
+    'finds the token anywhere in %j, behind localized prefixes',
+    async (subject) => {
+      const result = await resolveThread(mail({ from: 'anna@x.se', subject }), store);
+      expect(result).toEqual({ kind: 'subject-token', conversationId: 'c1', incidentNumber: 123 });
+    },
+  );
+
   it('lets the adapter refuse tokens from strangers', async () => {
     const result = await resolveThread(mail({ from: 'eve@evil.com', subject: '[INC-000123] hi' }), store, {
       tokenAllowed: (c, sender) => c.sender === sender,
@@ -100,7 +108,29 @@ describe('subjects', () => {
     expect(subjectToken(123)).toBe('[INC-000123]');
     expect(findSubjectToken('Sv: [INC-000123] x')).toBe(123);
     expect(findSubjectToken('no token')).toBeUndefined();
-    expect(replySubject('SV: Printer', 7)).toBe('Re: [INC-000007] Printer');
-    expect(replySubject('Re: [INC-000007] Printer', 7)).toBe('Re: [INC-000007] Printer');
+    expect(findSubjectToken('SV: Printer broken [INC-000123]')).toBe(123);
+    expect(findSubjectToken('AW: Drucker [inc-000042] defekt')).toBe(42);
+  });
+
+  it.each([
+    ['Printer', 'Re: Printer [INC-000007]'],
+    ['SV: Printer', 'Re: Printer [INC-000007]'],
+    ['Re: Printer [INC-000007]', 'Re: Printer [INC-000007]'],
+    ['Re: Re: RE: Printer', 'Re: Printer [INC-000007]'],
+    ['Re: [INC-000007] Printer', 'Re: Printer [INC-000007]'],
+    ['AW: WG: Drucker [INC-000007]', 'Re: Drucker [INC-000007]'],
+    ['Enc: RES: Impressora', 'Re: Impressora [INC-000007]'],
+    ['RV: Re: Impresora [INC-000007] [INC-000007]', 'Re: Impresora [INC-000007]'],
+    ['', 'Re: (no subject) [INC-000007]'],
+  ])('reply subject for %j appends the token once', (original, expected) => {
+    expect(replySubject(original, 7)).toBe(expected);
+    // Replying to our own reply again changes nothing: no `Re: Re:`, no second token.
+    expect(replySubject(replySubject(original, 7), 7)).toBe(expected);
+  });
+
+  it('keeps a token already in the subject when no number is given, and leaves new mail without Re:', () => {
+    expect(replySubject('SV: VPN [INC-000031]')).toBe('Re: VPN [INC-000031]');
+    expect(replySubject('Re: VPN')).toBe('Re: VPN');
+    expect(replySubject('VPN down', 31, false)).toBe('VPN down [INC-000031]');
   });
 });
