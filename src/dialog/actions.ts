@@ -24,6 +24,10 @@ export interface DialogServices {
   triage?: Triage;
   kbSearch?: KbSearch;
   sla?: SlaConfig;
+  /** Display name of a taxonomy service id. */
+  serviceName?: (id: string) => string | undefined;
+  /** What a channel can do (e.g. `conversational: false` for email), by channel name. */
+  channelCapabilities?: (channel: string) => { conversational?: boolean } | undefined;
 }
 
 type Input = Record<string, unknown>;
@@ -67,6 +71,10 @@ export class DialogActions {
       tier: routed?.tier ?? 'L1',
       confidential: routed?.confidential ?? false,
       security: routed?.category === 'security',
+      // For the definition's `complete` rule and the acknowledgement ("VPN" rather than "vpn").
+      confidence: routed?.confidence ?? 0,
+      service_name: (routed?.service && this.services.serviceName?.(routed.service)) || routed?.service || null,
+      service_known: routed?.service ? 'yes' : 'no',
       ...(cues.impact ? { impact: cues.impact } : {}),
       // The taxonomy's floor (security: high) wins over a calmer cue in the text.
       ...(cues.urgency || urgencyMin < 3 ? { urgency: Math.min(cues.urgency ?? 3, urgencyMin) } : {}),
@@ -76,8 +84,10 @@ export class DialogActions {
   private async kbSearch(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
     if (!this.services.kbSearch) return { count: 0, articles: [] };
     const language = str(input.locale) || ctx.locale;
-    const hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3 });
     const category = (input.triage as Input | undefined)?.category;
+    // A report complete enough to file at once has a confident category: suggestions stay within it.
+    const within = input.complete === true && typeof category === 'string' ? { category } : {};
+    const hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3, ...within });
     for (const h of hits) {
       await tx.kbFeedback.create({ data: { kind: 'suggested', articleId: h.id, conversationId: ctx.conversationId, language, category: typeof category === 'string' ? category : null } });
     }
@@ -138,7 +148,7 @@ export class DialogActions {
     });
     await tx.conversation.update({ where: { id: ctx.conversationId }, data: { incidentId: incident.id } });
     ctx.incidentId = incident.id;
-    return { id: incident.id, number: formatIncidentNumber(incident.number), priority: incident.priority, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale) };
+    return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale) };
   }
 
   /** "status of INC-000123" (only the reporter's own incidents) or "my tickets" (their open ones). */

@@ -25,11 +25,43 @@ export const conditionSchema = z
 
 const branchSchema = z.object({ when: conditionSchema.optional(), goto: stepId }).strict();
 
+/** Regular expressions (case-insensitive, Unicode) per language; every language is tried on every message. */
+const patternsSchema = z.record(z.string().regex(/^[a-z]{2}$/), z.array(z.string().min(1)).min(1));
+
 /** `value` is what gets stored (e.g. an impact level 1–3); without it the id is stored. */
-const choiceSchema = z.object({ id: z.string().min(1), label: z.string().min(1), value: scalar.optional() }).strict();
+const choiceSchema = z
+  .object({
+    id: z.string().min(1),
+    label: z.string().min(1),
+    value: scalar.optional(),
+    /** Phrases in the report that mean this option (see `prefill`). */
+    extract: patternsSchema.optional(),
+  })
+  .strict();
+
+/**
+ * How an answer may be read from the report itself, so the question is skipped ("pre-filled"). Shared by every
+ * answer type: `label` names the answer in the summary and the acknowledgement; `required: false` means a
+ * report can be complete enough to file at once without it (the question is still asked in a chat when the
+ * report does not answer it).
+ */
+const prefillFields = {
+  /** Message key naming the answer in summaries ("Connecting from"); needed for a pre-fillable question. */
+  label: z.string().min(1).optional(),
+  required: z.boolean().default(true),
+};
 
 export const answerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), store: field, minLength: z.number().int().min(0).default(1) }).strict(),
+  z
+    .object({
+      type: z.literal('text'),
+      store: field,
+      minLength: z.number().int().min(0).default(1),
+      /** Patterns whose named group `answer` (else the whole match) is the answer. */
+      extract: patternsSchema.optional(),
+      ...prefillFields,
+    })
+    .strict(),
   z
     .object({
       type: z.literal('choice'),
@@ -37,12 +69,28 @@ export const answerSchema = z.discriminatedUnion('type', [
       choices: z.array(choiceSchema).default([]),
       /** Data path to a list of `{id, title}` offered before the fixed choices (e.g. KB suggestions). */
       choicesFrom: field.optional(),
+      ...prefillFields,
     })
     .strict()
     .refine((a) => a.choices.length > 0 || a.choicesFrom, { message: 'a choice needs `choices` or `choicesFrom`' }),
-  z.object({ type: z.literal('yes_no'), store: field }).strict(),
   z
-    .object({ type: z.literal('number'), store: field, min: z.number().optional(), max: z.number().optional() })
+    .object({
+      type: z.literal('yes_no'),
+      store: field,
+      extract: z.object({ yes: patternsSchema.optional(), no: patternsSchema.optional() }).strict().optional(),
+      ...prefillFields,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('number'),
+      store: field,
+      min: z.number().optional(),
+      max: z.number().optional(),
+      /** Patterns whose named group `answer` (else the whole match) holds the number. */
+      extract: patternsSchema.optional(),
+      ...prefillFields,
+    })
     .strict(),
   z.object({ type: z.literal('attachment'), store: field, optional: z.boolean().default(false) }).strict(),
 ]);
@@ -74,12 +122,14 @@ const stepSchema = z
     /** Return to the step the reporter was at before a global intent interrupted it (or end, if none). */
     resume: z.boolean().default(false),
     final: z.boolean().default(false),
+    /**
+     * Evaluates the definition's `complete` rule, walking the questions from this step on, and stores the
+     * outcome as `data.complete` (with the pre-filled answers when it holds) for the step's branches.
+     */
+    checkComplete: stepId.optional(),
   })
   .strict()
   .refine((s) => s.final || s.resume || s.next !== undefined, { message: 'a step that is not final needs `next` or `resume`' });
-
-/** Regular expressions (case-insensitive, Unicode) per language; every language is tried on every message. */
-const patternsSchema = z.record(z.string().regex(/^[a-z]{2}$/), z.array(z.string().min(1)).min(1));
 
 const intentSchema = z
   .object({
@@ -112,6 +162,22 @@ export const definitionSchema = z
       .object({ remindAfterMinutes: z.number().positive(), closeAfterMinutes: z.number().positive() })
       .strict()
       .optional(),
+    /**
+     * When a report says enough to be filed without asking anything (used by `checkComplete` steps): every
+     * condition holds, the description is long enough, and every required question from the checked step up
+     * to `until` can be pre-filled from the report.
+     */
+    complete: z
+      .object({
+        minDescriptionLength: z.number().int().min(0).default(0),
+        when: z.array(conditionSchema).default([]),
+        /** The walk over the questions stops at this step (e.g. where impact and urgency begin). */
+        until: stepId,
+      })
+      .strict()
+      .optional(),
+    /** Where pre-filled answers are read from. */
+    prefillFrom: field.default('description'),
   })
   .strict();
 
@@ -132,15 +198,25 @@ export function validateDefinition(input: unknown, source = 'definition'): Dialo
   const def = parsed.data;
   const known = new Set(Object.keys(def.steps));
   const refs = [def.start, ...def.intents.map((i) => i.goto), ...Object.values(def.events), ...Object.values(def.migrate ?? {})];
-  for (const step of Object.values(def.steps)) {
+  if (def.complete) refs.push(def.complete.until);
+  const patterns = [...def.intents.flatMap((i) => Object.values(i.patterns)), ...Object.values(def.languages)].flat();
+  for (const [name, step] of Object.entries(def.steps)) {
     if (typeof step.next === 'string') refs.push(step.next);
     else if (step.next) refs.push(...step.next.map((b) => b.goto));
+    if (step.checkComplete) {
+      refs.push(step.checkComplete);
+      if (!def.complete) throw new FrontlineError('DIALOG_DEFINITION_INVALID', `${source}: step ${name} checks \`complete\` but the definition has no \`complete\` rule`);
+    }
+    const extracted = extractPatterns(step.ask);
+    if (extracted.length && !(step.ask && 'label' in step.ask && step.ask.label)) {
+      throw new FrontlineError('DIALOG_DEFINITION_INVALID', `${source}: step ${name} reads its answer from the report, so its \`ask\` needs a \`label\` for the summary`);
+    }
+    patterns.push(...extracted);
   }
   const missing = refs.filter((r) => !known.has(r));
   if (missing.length) {
     throw new FrontlineError('DIALOG_DEFINITION_INVALID', `${source}: unknown step(s) ${[...new Set(missing)].join(', ')}`);
   }
-  const patterns = [...def.intents.flatMap((i) => Object.values(i.patterns)), ...Object.values(def.languages)].flat();
   for (const p of patterns) {
     try {
       new RegExp(p, 'iu');
@@ -149,6 +225,14 @@ export function validateDefinition(input: unknown, source = 'definition'): Dialo
     }
   }
   return def;
+}
+
+/** Every pre-fill pattern of a question, for validation. */
+function extractPatterns(ask: Answer | undefined): string[] {
+  if (!ask) return [];
+  const groups: (Record<string, string[]> | undefined)[] =
+    ask.type === 'choice' ? ask.choices.map((c) => c.extract) : ask.type === 'yes_no' ? [ask.extract?.yes, ask.extract?.no] : ask.type === 'attachment' ? [] : [ask.extract];
+  return groups.flatMap((g) => Object.values(g ?? {}).flat());
 }
 
 export async function loadDefinition(file: string): Promise<DialogDefinition> {

@@ -1,8 +1,10 @@
-import type { Choice } from '../../channels/types.js';
+import type { AttachmentRef, Choice, ConfirmForm } from '../../channels/types.js';
+import { applyConfirmEdits, confirmForm } from './confirm-form.js';
 import { dynamicChoices, parseAnswer, yesNoChoices } from './answers.js';
 import type { ActionName, Answer, Condition, DialogDefinition, DialogStep } from './definition.js';
 import { matchIntent, matchLanguageSwitch } from './intents.js';
 import type { Translate } from './messages.js';
+import { canPrefill, describePrefilled, isRequired, readAnswer } from './prefill.js';
 import { type DialogState, initialState } from './state.js';
 
 export { parseAnswer } from './answers.js';
@@ -22,7 +24,7 @@ export interface Dialog {
 
 export type DialogEvent =
   | { type: 'start' }
-  | { type: 'message'; text?: string; choice?: string; attachments?: { id?: string; filename: string }[] }
+  | { type: 'message'; text?: string; choice?: string; attachments?: { id?: string; filename: string }[]; fields?: Record<string, string> }
   | { type: 'action_result'; action: ActionName; result: Record<string, unknown> }
   /** No answer for a while (sent by the idle sweep): first a reminder, then a gentle close. */
   | { type: 'timeout' }
@@ -30,10 +32,10 @@ export type DialogEvent =
   | { type: 'incident'; name: string; data: Record<string, unknown> };
 
 export type Effect =
-  | { type: 'reply'; text: string; choices?: Choice[] }
+  | { type: 'reply'; text: string; choices?: Choice[]; form?: ConfirmForm }
   | { type: 'action'; action: ActionName; input: Record<string, unknown> }
   /** The reporter wrote after the dialog ended: the text belongs to the linked incident. */
-  | { type: 'append_to_incident'; text: string }
+  | { type: 'append_to_incident'; text: string; attachments?: AttachmentRef[] }
   /** Remember the reporter's language for the conversation and the person. */
   | { type: 'set_locale'; locale: string };
 
@@ -41,8 +43,10 @@ export type TransitionResult = [DialogState, Effect[]];
 
 const MAX_AUTOMATIC_STEPS = 50; // guards against a definition that loops without asking anything
 
-export function start(dialog: Dialog, locale: string): TransitionResult {
-  return transition(dialog, initialState(dialog.definition.start, locale), { type: 'start' });
+/** `data` seeds the session, e.g. `{channel: {name, conversational}}` so definitions can branch on the channel. */
+export function start(dialog: Dialog, locale: string, data: Record<string, unknown> = {}): TransitionResult {
+  const state = initialState(dialog.definition.start, locale);
+  return transition(dialog, { ...state, data: { ...data } as DialogState['data'] }, { type: 'start' });
 }
 
 export function transition(dialog: Dialog, state: DialogState, event: DialogEvent): TransitionResult {
@@ -75,6 +79,7 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
     effects.push(reply(dialog, state, 'common.working', {}));
     return [state, effects];
   }
+  if (event.fields) state = applyConfirmEdits(dialog, state, event.fields); // [slack-modal] edits, then the confirming choice
   const { definition } = dialog;
   const asked = event.choice ? undefined : matchLanguageSwitch(definition, text);
   if (asked) {
@@ -90,13 +95,14 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
     return enter(dialog, { ...interrupt(state), data }, intent.intent.goto, effects);
   }
   if (state.status === 'done') {
-    if (state.data.file_incident && text) {
-      effects.push({ type: 'append_to_incident', text });
+    if (state.data.file_incident && (text || event.attachments?.length)) {
+      effects.push({ type: 'append_to_incident', text, ...(event.attachments?.length ? { attachments: event.attachments as AttachmentRef[] } : {}) });
       effects.push(reply(dialog, state, 'followup.added', {}));
       return [state, effects];
     }
-    // A finished conversation without an incident: a new message starts a new report with it.
-    const fresh = { ...initialState(definition.start, state.locale), localeFixed: state.localeFixed };
+    // A finished conversation without an incident: a new message starts a new report with it (same channel).
+    const kept = state.data.channel === undefined ? {} : { channel: state.data.channel };
+    const fresh = { ...initialState(definition.start, state.locale), localeFixed: state.localeFixed, data: kept };
     const [started, greeting] = enter(dialog, fresh, definition.start, effects);
     if (!text || !stepOf(definition, started.step).ask) return [started, greeting];
     return onMessage(dialog, started, event, greeting);
@@ -115,6 +121,8 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
     return [{ ...state, retries }, effects];
   }
   const data = { ...state.data, [step.ask.store]: value as never };
+  // An answer the reporter gave (e.g. a correction) is no longer one read from the report.
+  if (Array.isArray(data.prefilled)) data.prefilled = data.prefilled.filter((n) => n !== step.ask!.store);
   return follow(dialog, { ...state, data, retries: 0 }, step, effects);
 }
 
@@ -150,6 +158,10 @@ function enter(dialog: Dialog, state: DialogState, stepName: string, effects: Ef
   const step = stepOf(dialog.definition, stepName);
   let next: DialogState = { ...state, step: stepName, retries: 0 };
   if (step.set) next = { ...next, data: { ...next.data, ...step.set } };
+  // A question the report already answers is skipped: its answer is stored and shown in the summary.
+  const known = prefill(dialog.definition, next, step);
+  if (known) return follow(dialog, known, step, effects, depth + 1);
+  if (step.checkComplete) next = checkComplete(dialog.definition, next, step.checkComplete);
   if (step.say) effects.push(prompt(dialog, next, step));
   if (step.action) {
     effects.push({ type: 'action', action: step.action, input: { ...next.data, locale: next.locale } });
@@ -162,7 +174,7 @@ function enter(dialog: Dialog, state: DialogState, stepName: string, effects: Ef
 
 function follow(dialog: Dialog, state: DialogState, step: DialogStep, effects: Effect[], depth = 0): TransitionResult {
   if (step.final) return [end(state), effects];
-  const target = typeof step.next === 'string' ? step.next : step.next?.find((b) => matches(b.when, state))?.goto;
+  const target = nextOf(step, state);
   if (target) return enter(dialog, state, target, effects, depth);
   if (step.resume && state.resume) {
     return enter(dialog, { ...state, resume: undefined, resumeStatus: undefined }, state.resume, effects, depth);
@@ -171,12 +183,62 @@ function follow(dialog: Dialog, state: DialogState, step: DialogStep, effects: E
   return [end(state), effects];
 }
 
+const nextOf = (step: DialogStep, state: DialogState): string | undefined =>
+  typeof step.next === 'string' ? step.next : step.next?.find((b) => matches(b.when, state))?.goto;
+
+const reportText = (def: DialogDefinition, state: DialogState): string => {
+  const v = lookup(state.data, def.prefillFrom);
+  return typeof v === 'string' ? v : '';
+};
+
+/** The state with the step's answer read from the report, or undefined when the question must be asked. */
+function prefill(def: DialogDefinition, state: DialogState, step: DialogStep): DialogState | undefined {
+  if (!canPrefill(step.ask) || step.action || state.data.prefill === false) return undefined;
+  const value = readAnswer(step.ask, reportText(def, state));
+  return value === undefined ? undefined : withPrefilled(state, step.ask.store, value);
+}
+
+function withPrefilled(state: DialogState, store: string, value: unknown): DialogState {
+  const before = Array.isArray(state.data.prefilled) ? state.data.prefilled.filter((n) => n !== store) : [];
+  return { ...state, data: { ...state.data, [store]: value as never, prefilled: [...before, store] } };
+}
+
+/**
+ * The definition's `complete` rule: conditions, description length, and every required question on the path
+ * from `from` to `complete.until` answerable from the report. Pure: walks the steps without entering them.
+ * When it holds, the walked answers are stored so the incident is filed with them.
+ */
+function checkComplete(def: DialogDefinition, state: DialogState, from: string): DialogState {
+  const rule = def.complete!;
+  const incomplete = { ...state, data: { ...state.data, complete: false } };
+  const text = reportText(def, state);
+  if (text.trim().length < rule.minDescriptionLength || !rule.when.every((c) => matches(c, state))) return incomplete;
+  let walk = state;
+  let name: string | undefined = from;
+  for (let i = 0; name !== rule.until; i++) {
+    const step: DialogStep | undefined = name === undefined || i > MAX_AUTOMATIC_STEPS ? undefined : def.steps[name];
+    if (!step || step.action || step.final || step.checkComplete) return incomplete;
+    if (step.set) walk = { ...walk, data: { ...walk.data, ...step.set } };
+    if (step.ask) {
+      const value = canPrefill(step.ask) && state.data.prefill !== false ? readAnswer(step.ask, text) : undefined;
+      if (value !== undefined) walk = withPrefilled(walk, step.ask.store, value);
+      else if (isRequired(step.ask)) return incomplete;
+    }
+    name = nextOf(step, walk);
+  }
+  return { ...walk, data: { ...walk.data, complete: true } };
+}
+
 const end = (state: DialogState): DialogState => ({ ...state, status: 'done', resume: undefined, resumeStatus: undefined });
 
 function prompt(dialog: Dialog, state: DialogState, step: DialogStep): Effect {
-  const r = reply(dialog, state, step.say ?? 'common.continue', state.data);
+  // `understood`: the answers read from the report, as lines, for summaries and acknowledgements.
+  const understood = describePrefilled(dialog.definition, state.data, dialog.t, state.locale);
+  const understood_count = understood ? understood.split('\n').length : 0;
+  const r = reply(dialog, state, step.say ?? 'common.continue', { ...state.data, understood, understood_count });
   const choices = choicesFor(dialog, state, step.ask);
-  return choices ? { ...r, choices } : r;
+  const form = confirmForm(dialog, state, step); // [slack-modal] the summary's values, editable where channels can
+  return choices ? { ...r, choices, ...(form ? { form } : {}) } : r;
 }
 
 function reply(dialog: Dialog, state: DialogState, key: string, params: Record<string, unknown>): Effect & { type: 'reply' } {
@@ -213,7 +275,10 @@ function flatten(data: Record<string, unknown>, prefix = '', out: Record<string,
   for (const [k, v] of Object.entries(data)) {
     const key = prefix ? `${prefix}_${k}` : k;
     if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
-    else out[key] = v;
+    else if (Array.isArray(v) && v.every((x) => x && typeof x === 'object' && typeof (x as { title?: unknown }).title === 'string')) {
+      // Lists such as KB suggestions render as bullet lines.
+      out[key] = v.map((x) => `• ${(x as { title: string }).title}`).join('\n');
+    } else out[key] = v;
   }
   return out;
 }

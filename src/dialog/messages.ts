@@ -46,12 +46,29 @@ export function createTranslator(catalogs: Catalogs): Translate {
       fmt = new IntlMessageFormat(source, lang);
       cache.set(cacheKey, fmt);
     }
+    const values = stringify(params);
+    // A value the data does not have reads as empty (or 0 for plurals), so optional parts of a message
+    // (e.g. a service that was not recognised) select their `other` branch instead of breaking the message.
+    for (const [name, plural] of argumentsOf(fmt.getAst())) if (!(name in values)) values[name] = plural ? 0 : '';
     try {
-      return String(fmt.format(stringify(params)));
+      return String(fmt.format(values));
     } catch {
-      return source; // a missing parameter must not break a conversation
+      return source; // a malformed value must not break a conversation
     }
   };
+}
+
+type AstNode = { type: number; value?: unknown; options?: Record<string, { value: AstNode[] }>; children?: AstNode[] };
+
+/** Argument names of a parsed message (nested in select/plural options and tags); true for plural arguments. */
+function argumentsOf(ast: readonly unknown[], out = new Map<string, boolean>()): Map<string, boolean> {
+  for (const node of ast as AstNode[]) {
+    // 1 argument, 2 number, 3 date, 4 time, 5 select, 6 plural (intl-messageformat-parser TYPE)
+    if (node.type >= 1 && node.type <= 6 && typeof node.value === 'string') out.set(node.value, out.get(node.value) || node.type === 6 || node.type === 2);
+    for (const option of Object.values(node.options ?? {})) argumentsOf(option.value, out);
+    if (node.children) argumentsOf(node.children, out);
+  }
+  return out;
 }
 
 function stringify(params: Record<string, unknown>): Record<string, string | number> {
@@ -59,6 +76,7 @@ function stringify(params: Record<string, unknown>): Record<string, string | num
   for (const [k, v] of Object.entries(params)) {
     if (typeof v === 'number' || typeof v === 'string') out[k] = v;
     else if (v !== undefined && v !== null && typeof v !== 'object') out[k] = String(v);
+    else if (v === null) out[k] = '';
   }
   return out;
 }

@@ -21,6 +21,8 @@ export interface ConversationContext extends OutboxTarget {
 export class DialogRunner {
   private readonly actions: DialogActions;
   private readonly services: DialogServices;
+  /** Transactions running one of the dialog's own actions (e.g. the reporter's "cancel"): see `announces`. */
+  private readonly acting = new WeakSet<object>();
 
   constructor(
     private readonly dialogs: ReadonlyMap<string, Dialog>,
@@ -35,9 +37,28 @@ export class DialogRunner {
   /** Starts a fresh session (e.g. when a web chat opens) and queues the greeting. */
   async begin(tx: Tx, conversation: ConversationContext): Promise<void> {
     const dialog = this.dialog(this.defaultDialogId);
-    const [state, effects] = start(dialog, conversation.locale);
+    const [state, effects] = start(dialog, conversation.locale, this.channelData(conversation));
     const final = await this.apply(tx, dialog, conversation, state, effects);
     await this.save(tx, conversation.id, dialog, final, undefined);
+  }
+
+  /** What the definition may branch on about the channel (`channel.conversational` is false for email). */
+  private channelData(conversation: ConversationContext): { channel: { name: string; conversational: boolean } } {
+    const capabilities = this.services.channelCapabilities?.(conversation.channel);
+    return { channel: { name: conversation.channel, conversational: capabilities?.conversational !== false } };
+  }
+
+  /**
+   * Whether the reporter's dialog tells them about this status change itself, in the same transaction: the
+   * change came from the dialog's own action (its reply says "I've cancelled …"), or the definition reacts to
+   * the status (resolved → the CSAT question, which names the resolution). The status notice is then left out,
+   * so the reporter gets one message, not two.
+   */
+  async announces(tx: Tx, conversationId: string, status: string): Promise<boolean> {
+    if (this.acting.has(tx)) return true;
+    const session = await tx.dialogSession.findUnique({ where: { conversationId }, select: { definitionId: true, definitionVersion: true } });
+    const dialog = session && this.pinned(session.definitionId, session.definitionVersion);
+    return Boolean(dialog && dialog.definition.events[status]);
   }
 
   /** The definition a stored session is pinned to, or undefined when that version is no longer loaded. */
@@ -62,7 +83,7 @@ export class DialogRunner {
       if (target && dialog.definition.steps[target]) {
         state = { ...old, step: target, retries: 0, pendingAction: undefined, resume: undefined, resumeStatus: undefined };
       } else {
-        const [fresh, greeting] = start(dialog, old.locale);
+        const [fresh, greeting] = start(dialog, old.locale, this.channelData(conversation));
         const effects: Effect[] = [{ type: 'reply', text: dialog.t(old.locale, 'dialog.restarted') }, ...greeting];
         state = await this.apply(tx, dialog, conversation, { ...fresh, localeFixed: old.localeFixed }, effects);
         await this.save(tx, conversation.id, dialog, state, session.version);
@@ -70,9 +91,14 @@ export class DialogRunner {
       }
     } else {
       dialog = this.dialog(this.defaultDialogId);
-      const [fresh, effects] = start(dialog, conversation.locale);
-      state = await this.apply(tx, dialog, conversation, fresh, effects);
+      const channel = this.channelData(conversation);
+      const [fresh, effects] = start(dialog, conversation.locale, channel);
+      // A first mail already is the description: greeting it with "what's the problem?" would be a mail of its own.
+      const slow = !channel.channel.conversational && event.type === 'message' && Boolean(event.text?.trim());
+      state = await this.apply(tx, dialog, conversation, fresh, slow ? effects.filter((e) => e.type !== 'reply') : effects);
     }
+    // Sessions started before the channel was recorded learn it now.
+    if (state.data.channel === undefined) state = { ...state, data: { ...state.data, ...this.channelData(conversation) } };
     const [next, more] = transition(dialog, state, event);
     const final = await this.apply(tx, dialog, conversation, next, more);
     await this.save(tx, conversation.id, dialog, final, session?.version);
@@ -106,10 +132,10 @@ export class DialogRunner {
       const effect = queue.shift()!;
       switch (effect.type) {
         case 'reply':
-          await enqueueMessage(tx, conversation, { text: effect.text, choices: effect.choices, author: bot });
+          await enqueueMessage(tx, conversation, { text: effect.text, choices: effect.choices, ...(effect.form ? { form: effect.form } : {}), author: bot });
           break;
         case 'append_to_incident':
-          if (conversation.incidentId) await this.services.incidents.addReporterMessage(tx, conversation.incidentId, effect.text);
+          if (conversation.incidentId) await this.services.incidents.addReporterMessage(tx, conversation.incidentId, effect.text, 'reporter', effect.attachments);
           break;
         case 'set_locale':
           // Remembered for the conversation and the person: their next conversation starts in it.
@@ -119,7 +145,13 @@ export class DialogRunner {
           break;
         case 'action': {
           const ctx = { contactId: conversation.contactId, conversationId: conversation.id, incidentId: conversation.incidentId, locale: current.locale };
-          const result = await this.actions.run(tx, effect.action, effect.input, ctx);
+          this.acting.add(tx);
+          let result: Record<string, unknown>;
+          try {
+            result = await this.actions.run(tx, effect.action, effect.input, ctx);
+          } finally {
+            this.acting.delete(tx);
+          }
           conversation.incidentId = ctx.incidentId;
           const [next, more] = transition(dialog, current, { type: 'action_result', action: effect.action, result });
           current = next;

@@ -6,11 +6,16 @@ import { createTriage, type Triage } from '../triage/triage.js';
 import { createTxKbSearch, type KbSearch } from './kb-access.js';
 
 /** What the dialog's actions need besides incidents: the SLA config, triage and KB search. */
-export async function createDialogServices(db: Database, options: { modelDir?: string } = {}): Promise<{ sla: SlaConfig; triage: Triage; kbSearch: KbSearch }> {
+export async function createDialogServices(
+  db: Database,
+  options: { modelDir?: string } = {},
+): Promise<{ sla: SlaConfig; triage: Triage; kbSearch: KbSearch; serviceName: (id: string) => string | undefined }> {
   const sla = await loadSlaConfig();
   // Keyword rules over dialogs/taxonomy.yaml unless a model trained with `frontline triage train` is given.
-  const triage = createTriage({ taxonomy: loadTaxonomy(), modelDir: options.modelDir });
+  const taxonomy = loadTaxonomy();
+  const triage = createTriage({ taxonomy, modelDir: options.modelDir });
+  const serviceName = (id: string) => taxonomy.findService(id)?.service.name;
   const kind = kbRankerKindFromEnv();
   const kbSearch = createTxKbSearch(db, (proxied) => createKbRanker(proxied, kind));
-  return { sla, triage, kbSearch };
+  return { sla, triage, kbSearch, serviceName };
 }

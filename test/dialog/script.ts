@@ -7,8 +7,9 @@ import type { DialogState } from '../../src/dialog/state.js';
 export class Script {
   state: DialogState;
   effects: Effect[];
-  constructor(private readonly dialog: Dialog, locale: string) {
-    [this.state, this.effects] = start(dialog, locale);
+  /** `data` seeds the session as the runner does (e.g. `{channel: {name: 'email', conversational: false}}`). */
+  constructor(private readonly dialog: Dialog, locale: string, data: Record<string, unknown> = {}) {
+    [this.state, this.effects] = start(dialog, locale, data);
   }
   send(event: DialogEvent | string): this {
     const e: DialogEvent = typeof event === 'string' ? { type: 'message', text: event } : event;
