@@ -24,6 +24,11 @@ export interface ChannelCapabilities {
   readonly maxTextLength: number;
   /** Markup the channel renders; the core writes plain text with light markdown. */
   readonly markup: 'plain' | 'markdown' | 'slack-mrkdwn' | 'html';
+  /**
+   * False where answers arrive minutes or hours apart (email): the dialog files a report that says enough at
+   * once instead of asking. Default true.
+   */
+  readonly conversational?: boolean;
 }
 
 /** JSON-serialisable data an adapter needs to post into a conversation later (stored on the conversation). */
@@ -67,11 +72,21 @@ export interface InboundMessage {
   text?: string;
   /** Id of a quick-reply choice the reporter picked. */
   choice?: string;
+  /**
+   * Values the reporter edited in a form offered with the message they answer (see {@link OutboundMessage.form}),
+   * by field name; sent together with the confirming `choice`.
+   */
+  fields?: Record<string, string>;
   attachments?: AttachmentRef[];
   /** Locale the platform reports, if any (e.g. `sv-SE`). */
   locale?: string;
   /** Platform timestamp of the event. */
   occurredAt?: Date;
+  /**
+   * A hint that the adapter believes this event starts a new conversation, so the pipeline skips its fast path
+   * (which only serves known conversations). Wrong hints cost time, never correctness.
+   */
+  newThread?: boolean;
 }
 
 export interface Choice {
@@ -92,6 +107,28 @@ export interface OutboundMessage {
   messageId?: string;
   /** Incident the message is about, for subject tokens (`[INC-000123]`) and cards. */
   incidentNumber?: string;
+  /**
+   * The values a confirmation question asks about (e.g. the report summary). Channels with forms (a Slack
+   * modal) may let the reporter edit them; the answer is the confirming choice plus {@link InboundMessage.fields}.
+   */
+  form?: ConfirmForm;
+}
+
+export interface ConfirmForm {
+  /** The choice that confirms (sent with the edited fields). */
+  confirmChoice: string;
+  fields: FormField[];
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  /** Current value: text, or the id of one of `options`. */
+  value: string;
+  options?: Choice[];
+  multiline?: boolean;
+  minLength?: number;
+  maxLength?: number;
 }
 
 export interface SendContext {
@@ -184,6 +221,8 @@ export interface IncidentChangeEvent {
   actor: string;
   changes?: Record<string, { from: unknown; to: unknown }>;
   text?: string;
+  /** Files that came with a `reporter_message` (stored in the incident's origin conversation). */
+  attachments?: AttachmentRef[];
 }
 
 /** Writes outbound work inside the transaction of the change being observed: it commits with it or not at all. */
@@ -213,13 +252,17 @@ export interface IncidentPatchInput {
   resolution?: string;
 }
 
-/** What agents do from a channel (Slack buttons, thread replies, commands). Each call is one transaction. */
+/**
+ * What agents do from a channel (Slack buttons, thread replies, commands). Each call is one transaction.
+ * With `eventId`, the platform event is recorded in the same transaction (the inbound-event table, unique per
+ * channel): a redelivery to any instance, before or after a restart, changes nothing and returns the incident.
+ */
 export interface AgentActions {
   get(ref: string): Promise<IncidentView | undefined>;
   /** Public reply (relayed to the reporter on their channel) or internal note. */
-  comment(ref: string, input: { text: string; author: string; internal: boolean; idempotencyKey?: string }): Promise<IncidentView>;
+  comment(ref: string, input: { text: string; author: string; internal: boolean; idempotencyKey?: string; attachments?: AttachmentRef[]; eventId?: string }): Promise<IncidentView>;
   /** Throws a FrontlineError with code INVALID_TRANSITION for a status change the lifecycle forbids. */
-  update(ref: string, patch: IncidentPatchInput, actor: string): Promise<IncidentView>;
+  update(ref: string, patch: IncidentPatchInput, actor: string, options?: { eventId?: string }): Promise<IncidentView>;
   /** Incidents reported by the person behind a channel account, newest first (e.g. Slack App Home). */
   listForReporter(channel: string, externalUserId: string, options?: { openOnly?: boolean; limit?: number }): Promise<IncidentView[]>;
 }
@@ -257,8 +300,21 @@ export interface ChannelHost {
     /** The newest conversation of this channel whose reference has these field values, active since `since`. */
     findRecentByReference(channel: string, fields: Record<string, string>, since: Date): Promise<ConversationMatch | undefined>;
   };
+  /** Per-address delivery status of a person's channel account (e.g. an email address whose mail bounced). */
+  deliveries: {
+    get(channel: string, address: string): Promise<DeliveryStatus | undefined>;
+    /** Marks the address as failing; false when no person has this address on the channel. */
+    markFailing(channel: string, address: string, failure: { status?: string; reason?: string }): Promise<boolean>;
+    /** The address works again (the person wrote, or a later mail was accepted). */
+    clear(channel: string, address: string): Promise<void>;
+  };
   /** Agent-side incident actions (for channels that are also the agents' workspace). */
   incidents: AgentActions;
+  /** The agent override table (display name, email, active flag per channel account), edited by operators. */
+  agents: {
+    /** The first entry of this channel matching one of `keys` (user id, email), in the order given. */
+    find(channel: string, keys: string[]): Promise<AgentOverrideView | undefined>;
+  };
   /**
    * Observes every incident change inside its transaction; whatever the listener queues through `outbox`
    * commits with the change (e.g. post or update a triage card, mirror a reporter's message into its thread).
@@ -267,6 +323,25 @@ export interface ChannelHost {
   /** Mounts the adapter's HTTP routes (webhooks, widget assets) under the shared server. */
   mount(path: string, handler: RequestHandler | Router): void;
   logger: Logger;
+}
+
+/** A failing address: since when, the last failure (enhanced status such as `5.1.1`, diagnostic text) and how often. */
+export interface DeliveryStatus {
+  failingSince: Date;
+  lastBounceAt: Date;
+  status: string | null;
+  reason: string | null;
+  count: number;
+  /** A permanent failure (5.x.x): nothing more is sent to the address until it is cleared. */
+  hard: boolean;
+}
+
+export interface AgentOverrideView {
+  key: string;
+  displayName: string | null;
+  email: string | null;
+  /** false: refused even when a configured agent group includes the account. */
+  active: boolean;
 }
 
 export interface ReceiveResult {

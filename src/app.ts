@@ -20,8 +20,8 @@ import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
 import { createLookups } from './intake/lookups.js';
 import { IdleDialogs } from './jobs/idle-dialogs.js'; // [sla-timers]
-import { SlaSweeper } from './jobs/sla-sweeper.js'; // [sla-timers]
 import { SlaTimers } from './jobs/sla-timers.js'; // [sla-timers]
+import { Timers } from './jobs/timers.js'; // [sla-timers]
 import { IntakePipeline } from './intake/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -41,8 +41,8 @@ export interface Frontline {
   incidents: IncidentService;
   dispatcher: OutboxDispatcher;
   channels: Map<string, ChannelAdapter>;
-  /** [sla-timers] SLA warnings/escalation/auto-close and dialog reminders; `sweep(now)` runs one pass. */
-  sweeper: SlaSweeper;
+  /** [sla-timers] pg-boss timer jobs: SLA milestones, auto-close, dialog reminders. */
+  timers: Timers;
   /** Starts the HTTP server; resolves with the bound port. */
   listen(): Promise<number>;
   /** Graceful stop: refuse new requests, stop channels, drain the dispatcher, close the database. */
@@ -64,12 +64,16 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
   const db = await openDatabase(config, logger);
+  let closeTimers: () => Promise<void> = async () => {}; // [sla-timers]
   try {
     const { dialogs, t, locales } = await loadDialogs();
     // [dialog] SLA config, triage and KB search for the dialog's actions (src/dialog/services.ts).
     const dialogServices = await createDialogServices(db, { modelDir: config.TRIAGE_MODEL_DIR });
-    const incidents = new IncidentService(new ReporterNotifier(t), { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy });
-    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents });
+    const notifier = new ReporterNotifier(t);
+    const incidents = new IncidentService(notifier, { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy, clock: dialogServices.sla.clock });
+    // [dialog] channel capabilities: email (not conversational) files a complete report at once.
+    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, channelCapabilities: (name) => channels.get(name)?.capabilities });
+    notifier.announcedBy((tx, conversationId, status) => runner.announces(tx, conversationId, status)); // [dialog] one message per change
     incidents.onChange((tx, change) => runner.onIncidentChange(tx, change)); // [dialog] e.g. resolved → CSAT
     const channels = new Map<string, ChannelAdapter>();
     const dispatcher = new OutboxDispatcher(db.pool, channels, {
@@ -83,6 +87,15 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     dispatcher.setMaxListeners(0); // one listener per open web chat stream
     const kick = () => dispatcher.kick();
     const pipeline = new IntakePipeline(db, runner, metrics, logger.child({ component: 'intake' }), kick);
+    // [sla-timers] pg-boss on the same database, before any incident can change: changes queue their SLA
+    // milestones in their own transaction.
+    const run = <T>(fn: (tx: Tx) => Promise<T>) => pipeline.transaction(fn);
+    // Running jobs get half the shutdown budget; the channels and the outbox drain need the rest.
+    const stopTimeoutMs = Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS / 2);
+    const timers = await Timers.open(db, { work: config.SLA_TIMERS_ENABLED, pollSeconds: config.SLA_TIMERS_POLL_SECONDS, stopTimeoutMs }, logger.child({ component: 'timers' }));
+    closeTimers = () => timers.stop();
+    const slaTimers = new SlaTimers(timers.boss, run, incidents, dialogServices.sla, logger.child({ component: 'sla' }));
+    incidents.onChange(slaTimers.onIncidentChange);
 
     let shuttingDown = false;
     const app = express();
@@ -133,18 +146,13 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use(notFound);
     app.use(errorHandler(logger));
     if (options.dispatch !== false) dispatcher.start();
-    // [sla-timers] after the channels, so notices it queues have somewhere to go.
-    const run = <T>(fn: (tx: Tx) => Promise<T>) => pipeline.transaction(fn);
-    const sweeper = new SlaSweeper([
-      new SlaTimers(run, incidents, dialogServices.sla, logger.child({ component: 'sla' })),
-      new IdleDialogs(run, runner, dialogs.values(), logger.child({ component: 'idle' })),
-    ], config.SLA_SWEEP_INTERVAL_MS, logger.child({ component: 'sweeper' }));
-    if (config.SLA_SWEEP_ENABLED) sweeper.start();
+    // [sla-timers] workers after the channels, so notices they queue have somewhere to go.
+    await timers.work(slaTimers, new IdleDialogs(run, runner, dialogs.values(), logger.child({ component: 'idle' })));
 
     let server: Server | undefined;
     const sockets = new Set<Socket>();
     return {
-      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, sweeper,
+      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers,
       listen: () =>
         new Promise<number>((resolve, reject) => {
           server = app.listen(config.PORT, config.HOST, (err?: Error) => {
@@ -160,7 +168,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         }),
       async close() {
         shuttingDown = true;
-        await sweeper.stop(); // [sla-timers] first: a pass in progress finishes before anything closes
+        await timers.stop(); // [sla-timers] first: running jobs finish before anything closes
         const closing = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
         // Open SSE streams never end by themselves; idle keep-alive sockets would hold close() forever.
         server?.closeIdleConnections();
@@ -172,6 +180,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       },
     };
   } catch (err) {
+    await closeTimers().catch(() => {}); // [sla-timers]
     await db.close();
     throw err;
   }

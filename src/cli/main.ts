@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../app.js';
+import { registerAgentCommands } from './commands/agents.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerIncidentCommands } from './commands/incidents.js';
@@ -21,6 +22,7 @@ registerDbCommands(program);
 registerChatCommand(program);
 registerIncidentCommands(program);
 registerTokenCommands(program);
+registerAgentCommands(program);
 registerTriageCommands(program);
 registerKbCommands(program, () => openCliDatabase());
 registerEmailCommands(program);

@@ -46,8 +46,8 @@ export const configSchema = z.object({
   KB_AUTO_IMPORT: bool.default(true),
   FRONTLINE_DIALOG: z.string().regex(/^[a-z][a-z0-9-]*$/).default('report-guided'),
   TRIAGE_MODEL_DIR: z.string().min(1).optional(),
-  SLA_SWEEP_ENABLED: bool.default(true), // [sla-timers]
-  SLA_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000), // [sla-timers]
+  SLA_TIMERS_ENABLED: bool.default(true), // [sla-timers] this instance works the pg-boss timer queues
+  SLA_TIMERS_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2), // [sla-timers] pg-boss's floor is 0.5
 });
 
 export type Config = z.infer<typeof configSchema>;

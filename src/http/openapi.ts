@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentBody } from './api/admin.js';
 import { commentBody, listQuery, patchBody, tokenBody } from './api/schemas.js';
 
 /** OpenAPI 3.1 description of the public APIs; request bodies come from the same zod schemas that validate them. */
@@ -12,6 +13,7 @@ export function openApiDocument(version: string) {
   const listParams = Object.keys(listQuery.shape).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
   const incidentRef = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, description: 'INC-000042, 42 or the uuid' };
   const conversationId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const agentKeyParam = { name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: 'Slack user id (U…) or email' };
   const webchatMessage = {
     type: 'object',
     required: ['id', 'direction', 'author', 'text', 'createdAt'],
@@ -53,6 +55,13 @@ export function openApiDocument(version: string) {
       },
       '/api/v1/admin/tokens': {
         post: { summary: 'Create an API token (the secret is returned once)', security: [{ apiToken: [] }], requestBody: body(tokenBody), responses: { 201: ok('the token'), ...errors(400, 401, 403) } },
+      },
+      '/api/v1/admin/agents': {
+        get: { summary: 'The agent override table (display name, email, active per Slack user id or email)', security: [{ apiToken: [] }], parameters: [{ name: 'channel', in: 'query', schema: { type: 'string' } }], responses: { 200: ok('overrides'), ...errors(401, 403) } },
+      },
+      '/api/v1/admin/agents/{key}': {
+        put: { summary: 'Add or change an override (only the fields given change)', security: [{ apiToken: [] }], parameters: [agentKeyParam], requestBody: body(agentBody), responses: { 200: ok('the override'), ...errors(400, 401, 403) } },
+        delete: { summary: 'Remove an override', security: [{ apiToken: [] }], parameters: [agentKeyParam, { name: 'channel', in: 'query', schema: { type: 'string' } }], responses: { 204: { description: 'removed' }, ...errors(401, 403, 404) } },
       },
       '/webchat/v1/conversations': {
         post: { summary: 'Start a web chat conversation', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { locale: { type: 'string' } } } } } }, responses: { 201: ok('conversation', { type: 'object', properties: { conversationId: { type: 'string' }, token: { type: 'string' } } }), ...errors(400) } },

@@ -1,7 +1,8 @@
-import type { Author } from '../../channels/types.js';
+import type { AttachmentRef, Author } from '../../channels/types.js';
 import type { Incident, Tx } from '../db/database.js';
 import { FrontlineError } from '../errors.js';
 import type { ReporterNotifier } from '../notifications/reporter.js';
+import { ROUND_THE_CLOCK, type SlaClock } from '../sla/calendar.js';
 import { DEFAULT_SLA, dueTimes, type SlaPolicy } from '../sla/policy.js';
 import { clampLevel, DEFAULT_MATRIX, isPriority, type Priority, type PriorityMatrix, priorityOf } from '../sla/priority.js';
 import { assertTransition, type IncidentStatus } from './lifecycle.js';
@@ -40,6 +41,7 @@ export interface IncidentChange {
   actor: string;
   changes?: Record<string, { from: unknown; to: unknown }>;
   text?: string;
+  attachments?: AttachmentRef[];
 }
 
 /**
@@ -51,8 +53,13 @@ export class IncidentService {
 
   constructor(
     private readonly notifier: ReporterNotifier,
-    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy } = {},
+    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy; clock?: SlaClock } = {},
   ) {}
+
+  /** [sla-timers] How SLA time is counted: business hours (sla.yaml `businessHours`) or around the clock. */
+  get clock(): SlaClock {
+    return this.options.clock ?? ROUND_THE_CLOCK;
+  }
 
   /** Registers a listener (e.g. a channel that mirrors incidents); it runs inside each change's transaction. */
   onChange(listener: IncidentListener): void {
@@ -63,7 +70,7 @@ export class IncidentService {
     const impact = clampLevel(input.impact ?? 3);
     const urgency = clampLevel(input.urgency ?? 3);
     const priority = priorityOf(impact, urgency, this.options.matrix ?? DEFAULT_MATRIX);
-    const due = dueTimes(priority, now, this.options.sla ?? DEFAULT_SLA);
+    const due = dueTimes(priority, now, this.options.sla ?? DEFAULT_SLA, this.clock);
     const incident = await tx.incident.create({
       data: {
         title: input.title.slice(0, 200),
@@ -112,7 +119,7 @@ export class IncidentService {
       if (patch.status === 'resolved') set('resolvedAt', now);
       if (patch.status === 'closed') set('closedAt', now);
       if (patch.status === 'reopened') set('resolvedAt', null);
-      Object.assign(data, slaPauseChange(before, patch.status, now)); // [sla-timers] clocks stop while pending
+      Object.assign(data, slaPauseChange(before, patch.status, now, this.clock)); // [sla-timers] clocks stop while pending
     }
     if (patch.impact !== undefined || patch.urgency !== undefined) {
       const impact = clampLevel(patch.impact ?? before.impact);
@@ -126,13 +133,13 @@ export class IncidentService {
       set('priority', patch.priority);
     }
     if (changes.priority) {
-      // [sla-timers] the new targets count from creation plus the time already spent waiting on the reporter;
-      // a new target gets its own warning and breach.
-      const pausedMs = before.slaPausedMinutes * 60_000 + (typeof data.slaPausedMinutes === 'number' ? (data.slaPausedMinutes - before.slaPausedMinutes) * 60_000 : 0);
-      const due = dueTimes(changes.priority.to as Priority, new Date(before.createdAt.getTime() + pausedMs), this.options.sla ?? DEFAULT_SLA);
+      // [sla-timers] the new targets count from creation plus the (counted) time already spent waiting on the
+      // reporter; a new target gets its own warnings and breaches.
+      const pausedMs = (typeof data.slaPausedMinutes === 'number' ? data.slaPausedMinutes : before.slaPausedMinutes) * 60_000;
+      const due = dueTimes(changes.priority.to as Priority, before.createdAt, this.options.sla ?? DEFAULT_SLA, this.clock, pausedMs);
       set('responseDueAt', due.responseDueAt);
       set('resolutionDueAt', due.resolutionDueAt);
-      Object.assign(data, { slaWarnedAt: null, slaBreachedAt: null });
+      Object.assign(data, { slaWarnedAt: null, slaBreachedAt: null, responseWarnedAt: null, responseBreachedAt: null });
     }
     set('assignee', patch.assignee);
     set('assignmentGroup', patch.assignmentGroup);
@@ -141,6 +148,11 @@ export class IncidentService {
     if (patch.assignee && before.status === 'new' && !patch.status) {
       data.status = 'assigned';
       changes.status = { from: before.status, to: 'assigned' };
+    }
+    // [sla-timers] An agent taking the incident (assigning it, starting work, asking the reporter, resolving)
+    // is its first response and stops the response clock, like a public reply does.
+    if (!before.firstRespondedAt && !SYSTEM_ACTORS.has(actor) && (patch.assignee || (patch.status && RESPONDING.has(patch.status)))) {
+      data.firstRespondedAt = now;
     }
     if (Object.keys(changes).length === 0) return before;
     const incident = await tx.incident.update({ where: { id: before.id }, data });
@@ -162,23 +174,29 @@ export class IncidentService {
    * timeline event and tells the listeners (Slack cards) as an update of the pseudo-field `sla`.
    * Returns undefined when the milestone was already recorded.
    */
-  async recordSla(tx: Tx, ref: string, milestone: 'warning' | 'breached', actor = 'sla', now = new Date()): Promise<Incident | undefined> {
+  async recordSla(tx: Tx, ref: string, milestone: 'warning' | 'breached', actor = 'sla', now = new Date(), clock: 'resolution' | 'response' = 'resolution'): Promise<Incident | undefined> {
     const before = await this.lock(tx, ref);
-    if (milestone === 'warning' ? before.slaWarnedAt || before.slaBreachedAt : before.slaBreachedAt) return undefined;
-    const from = before.slaWarnedAt ? 'warning' : 'ok';
-    // A breach also counts as the warning, so a late sweep never sends the warning after the breach.
-    const data = milestone === 'warning' ? { slaWarnedAt: now } : { slaBreachedAt: now, slaWarnedAt: before.slaWarnedAt ?? now };
+    const [warnedKey, breachedKey, dueKey] = clock === 'resolution'
+      ? (['slaWarnedAt', 'slaBreachedAt', 'resolutionDueAt'] as const)
+      : (['responseWarnedAt', 'responseBreachedAt', 'responseDueAt'] as const);
+    if (milestone === 'warning' ? before[warnedKey] || before[breachedKey] : before[breachedKey]) return undefined;
+    const from = before[warnedKey] ? 'warning' : 'ok';
+    // A breach also counts as the warning, so a late job never sends the warning after the breach.
+    const data = milestone === 'warning' ? { [warnedKey]: now } : { [breachedKey]: now, [warnedKey]: before[warnedKey] ?? now };
     const incident = await tx.incident.update({ where: { id: before.id }, data });
+    const type = `${clock === 'resolution' ? 'sla' : 'sla_response'}_${milestone === 'warning' ? 'warning' : 'breached'}`;
     await tx.incidentEvent.create({
       data: {
         incidentId: before.id,
-        type: milestone === 'warning' ? 'sla_warning' : 'sla_breached',
+        type,
         actor,
         internal: true,
-        data: { resolutionDueAt: before.resolutionDueAt?.toISOString() ?? null, priority: before.priority, tier: before.tier },
+        data: { [dueKey]: before[dueKey]?.toISOString() ?? null, priority: before.priority, tier: before.tier },
       },
     });
-    await this.emit(tx, { incident, kind: 'updated', actor, changes: { sla: { from, to: milestone } } });
+    // Listeners (Slack card) see the resolution clock as the pseudo-field `sla`, the response clock as `slaResponse`.
+    const field = clock === 'resolution' ? 'sla' : 'slaResponse';
+    await this.emit(tx, { incident, kind: 'updated', actor, changes: { [field]: { from, to: milestone } } });
     return incident;
   }
 
@@ -186,7 +204,7 @@ export class IncidentService {
   async comment(
     tx: Tx,
     ref: string,
-    input: { text: string; author: string; internal: boolean; idempotencyKey?: string },
+    input: { text: string; author: string; internal: boolean; idempotencyKey?: string; attachments?: AttachmentRef[] },
     now = new Date(),
   ): Promise<Incident> {
     let incident = await this.lock(tx, ref);
@@ -195,7 +213,7 @@ export class IncidentService {
     });
     if (!input.internal) {
       const author: Author = { kind: 'agent', name: input.author };
-      await this.notifier.notify(tx, incident, 'notify.reply', { author: input.author, text: input.text }, { author, idempotencyKey: input.idempotencyKey });
+      await this.notifier.notify(tx, incident, 'notify.reply', { author: input.author, text: input.text }, { author, idempotencyKey: input.idempotencyKey, attachments: input.attachments });
       if (!incident.firstRespondedAt) {
         incident = await tx.incident.update({ where: { id: incident.id }, data: { firstRespondedAt: now } });
       }
@@ -205,12 +223,13 @@ export class IncidentService {
   }
 
   /** The reporter added information after filing; agents see it on the timeline (and in their channel). */
-  async addReporterMessage(tx: Tx, incidentId: string, text: string, actor = 'reporter'): Promise<void> {
+  async addReporterMessage(tx: Tx, incidentId: string, text: string, actor = 'reporter', attachments?: AttachmentRef[]): Promise<void> {
     // No incident row lock here: the caller holds the conversation lock, and agents' writers take incident
     // then conversation; taking both in the other order would deadlock.
     const incident = await this.get(tx, incidentId);
-    await tx.incidentEvent.create({ data: { incidentId, type: 'reporter_message', actor, body: text } });
-    await this.emit(tx, { incident, kind: 'reporter_message', actor, text });
+    const files = attachments?.length ? { attachments: attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })) } : undefined;
+    await tx.incidentEvent.create({ data: { incidentId, type: 'reporter_message', actor, body: text, ...(files ? { data: files as never } : {}) } });
+    await this.emit(tx, { incident, kind: 'reporter_message', actor, text, ...(attachments?.length ? { attachments } : {}) });
   }
 
   private async lock(tx: Tx, ref: string): Promise<Incident> {
@@ -224,15 +243,20 @@ export class IncidentService {
   }
 }
 
+/** [sla-timers] Actors whose changes are not an agent responding. */
+const SYSTEM_ACTORS = new Set(['bot', 'reporter', 'sla', 'auto-close']);
+const RESPONDING = new Set<IncidentStatus>(['assigned', 'in_progress', 'pending', 'resolved']);
+
 /**
- * [sla-timers] Entering `pending` stops the SLA clocks; leaving it moves both due times by the time spent
- * waiting on the reporter and adds it to the paused total.
+ * [sla-timers] Entering `pending` stops the SLA clocks; leaving it moves both due times by the counted time
+ * spent waiting on the reporter (business time only, with a calendar: time paused while closed anyway is not
+ * subtracted twice) and adds it to the paused total (minutes).
  */
-function slaPauseChange(before: Incident, to: IncidentStatus, now: Date): Partial<Incident> {
+function slaPauseChange(before: Incident, to: IncidentStatus, now: Date, clock: SlaClock): Partial<Incident> {
   if (to === 'pending') return { slaPausedAt: now };
   if (before.status !== 'pending' || !before.slaPausedAt) return {};
-  const pausedMs = Math.max(0, now.getTime() - before.slaPausedAt.getTime());
-  const shift = (d: Date | null) => (d ? new Date(d.getTime() + pausedMs) : d);
+  const pausedMs = clock.between(before.slaPausedAt, now);
+  const shift = (d: Date | null) => (d ? clock.add(d, pausedMs) : d);
   return {
     slaPausedAt: null,
     slaPausedMinutes: before.slaPausedMinutes + Math.round(pausedMs / 60_000),

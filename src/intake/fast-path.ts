@@ -33,13 +33,13 @@ export async function receiveFast(pool: pg.Pool, runner: DialogRunner, msg: Inbo
     const dialog = row.definition_id ? runner.pinned(row.definition_id, row.definition_version!) : undefined;
     if (!dialog || !row.message_id) return undefined;
     const [next, effects] = transition(dialog, parseDialogState(row.state), {
-      type: 'message', text: msg.text, choice: msg.choice, attachments: msg.attachments,
+      type: 'message', text: msg.text, choice: msg.choice, attachments: msg.attachments, ...(msg.fields ? { fields: msg.fields } : {}),
     });
     if (effects.some((e) => e.type !== 'reply')) return undefined;
     const replies = effects.flatMap((e) => {
       if (e.type !== 'reply') return [];
       const id = randomUUID();
-      const message = { text: e.text, choices: e.choices, author: { kind: 'bot' as const } };
+      const message = { text: e.text, choices: e.choices, ...(e.form ? { form: e.form } : {}), author: { kind: 'bot' as const } };
       return [{ id, author: authorLabel(message), text: e.text, choices: e.choices ?? null, payload: sendPayload(message, id), key: randomUUID() }];
     });
     const written = await client.query<{ updated: number }>(WRITE_SQL, [row.id, msg.channel, JSON.stringify(replies), JSON.stringify(next), row.version]);

@@ -1,8 +1,9 @@
 import type { Express, RequestHandler, Router } from 'express';
 import type { AttachmentRef, ChannelHost, Choice, TranscriptMessage } from '../../channels/types.js';
-import type { Database } from '../db/database.js';
+import { type Database, Prisma, type Tx } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { createAgentActions } from '../agents/actions.js';
+import { createAgentOverrides } from '../agents/overrides.js';
 import type { IncidentService } from '../incidents/service.js';
 import { toChannelIncidentView } from '../incidents/view.js';
 import { redactSecrets } from '../security/redact.js';
@@ -25,14 +26,18 @@ export function createChannelHost(deps: {
   const lookups = createLookups(db);
   return {
     conversations: lookups.conversations,
+    deliveries: lookups.deliveries,
     // Adapters get a host copy with their own name bound (see app.ts); this default is for tests and tools.
     state: lookups.stateFor('default'),
     incidents: createAgentActions(db, incidents, pipeline, kick),
+    agents: createAgentOverrides(db),
     onIncidentChange(listener) {
       incidents.onChange(async (tx, change) => {
         const incident = await toChannelIncidentView(tx, change.incident);
         const text = change.text === undefined ? undefined : redactSecrets(change.text);
-        await listener({ incident, kind: change.kind, actor: change.actor, changes: change.changes, text }, createOutboxWriter(tx));
+        // A new incident carries the files sent while reporting it, so agents' channels can show them.
+        const attachments = change.kind === 'created' ? await reportAttachments(tx, change.incident.originConversationId) : change.attachments;
+        await listener({ incident, kind: change.kind, actor: change.actor, changes: change.changes, text, ...(attachments?.length ? { attachments } : {}) }, createOutboxWriter(tx));
       });
     },
     logger: deps.logger,
@@ -89,4 +94,11 @@ export function createChannelHost(deps: {
       return () => dispatcher.off('delivered', handler);
     },
   };
+}
+
+/** Files the reporter sent in the conversation an incident was filed from (in order). */
+async function reportAttachments(tx: Tx, conversationId: string | null): Promise<AttachmentRef[] | undefined> {
+  if (!conversationId) return undefined;
+  const rows = await tx.message.findMany({ where: { conversationId, direction: 'in', NOT: { attachments: { equals: Prisma.DbNull } } }, orderBy: { seq: 'asc' }, select: { attachments: true } });
+  return rows.flatMap((r) => (Array.isArray(r.attachments) ? (r.attachments as unknown as AttachmentRef[]) : []));
 }

@@ -64,6 +64,7 @@ export class IntakePipeline {
         text: msg.text,
         choice: msg.choice,
         attachments: msg.attachments,
+        ...(msg.fields ? { fields: msg.fields } : {}),
       });
       return { duplicate: false, conversationId: conversation.id, messageId: message.id };
     }));
@@ -79,6 +80,7 @@ export class IntakePipeline {
   }
 
   private async tryFast(msg: InboundMessage): Promise<ReceiveResult | undefined> {
+    if (msg.newThread) return undefined; // the fast path only serves known conversations: save its round trips
     try {
       return await receiveFast(this.db.pool, this.runner, msg);
     } catch (err) {

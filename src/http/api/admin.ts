@@ -5,8 +5,20 @@ import { FrontlineError } from '../../errors.js';
 import { createApiToken, requireRole } from '../auth.js';
 import { parseRequest } from '../validate.js';
 import { tokenBody } from './schemas.js';
+import { deleteAgentOverride, listAgentOverrides, upsertAgentOverride } from '../../agents/overrides.js';
 
-/** Operator endpoints: dead letters (inspect, retry) and API tokens. Admin only. */
+/** One entry of the agent override table (`PUT /agents/{key}`): only the fields given change. */
+export const agentBody = z
+  .object({
+    channel: z.string().regex(/^[a-z]+$/).optional(),
+    displayName: z.string().trim().min(1).max(200).nullable().optional(),
+    email: z.email().max(320).nullable().optional(),
+    active: z.boolean().optional(),
+  })
+  .strict();
+const agentKey = z.string().trim().min(2).max(320).regex(/^([UW][A-Z0-9]+|[^\s@]+@[^\s@]+)$/, 'a Slack user id (U…/W…) or an email address');
+
+/** Operator endpoints: dead letters (inspect, retry), API tokens and the agent override table. Admin only. */
 export function adminRouter(db: Database, onCommitted: () => void): Router {
   const router = express.Router();
   router.use(requireRole(db, 'admin'));
@@ -40,6 +52,24 @@ export function adminRouter(db: Database, onCommitted: () => void): Router {
     const body = parseRequest(tokenBody, req.body);
     const created = await createApiToken(db, body.name, body.role);
     res.status(201).json({ ...created, name: body.name, role: body.role });
+  });
+
+  router.get('/agents', async (req, res) => {
+    const channel = typeof req.query.channel === 'string' ? req.query.channel : undefined;
+    res.json({ items: await listAgentOverrides(db, channel) });
+  });
+
+  router.put('/agents/:key', async (req, res) => {
+    const key = agentKey.safeParse(req.params.key);
+    if (!key.success) throw new FrontlineError('BAD_REQUEST', 'key must be a Slack user id (U…/W…) or an email address');
+    const body = parseRequest(agentBody, req.body);
+    res.json(await upsertAgentOverride(db, { key: key.data, ...body }));
+  });
+
+  router.delete('/agents/:key', async (req, res) => {
+    const channel = typeof req.query.channel === 'string' ? req.query.channel : undefined;
+    if (!(await deleteAgentOverride(db, String(req.params.key), channel))) throw new FrontlineError('NOT_FOUND', 'no agent override with that key');
+    res.status(204).end();
   });
 
   return router;

@@ -3,7 +3,7 @@ import type { Database, Prisma } from '../../db/database.js';
 import type { IncidentPatch, IncidentService } from '../../incidents/service.js';
 import type { IntakePipeline } from '../../intake/pipeline.js';
 import { requireRole } from '../auth.js';
-import { presentEvent, presentIncident } from './present.js';
+import { presentDeliveryStatus, presentEvent, presentIncident } from './present.js';
 import { parseRequest as parse } from '../validate.js';
 import { commentBody, listQuery, patchBody } from './schemas.js';
 const csv = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -39,7 +39,10 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
       where: { incidentId: incident.id, ...(redact ? { internal: false } : {}) },
       orderBy: { createdAt: 'asc' },
     });
-    res.json({ ...presentIncident(incident, { redactConfidential: redact }), timeline: events.map(presentEvent) });
+    const failing = incident.reporterId
+      ? await db.prisma.channelIdentity.findMany({ where: { contactId: incident.reporterId, failingSince: { not: null } }, orderBy: { createdAt: 'asc' } })
+      : [];
+    res.json({ ...presentIncident(incident, { redactConfidential: redact }), reporterDelivery: failing.map(presentDeliveryStatus), timeline: events.map(presentEvent) });
   });
 
   router.patch('/:ref', requireRole(db, 'agent'), async (req, res) => {

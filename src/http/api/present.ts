@@ -1,4 +1,4 @@
-import type { Incident, IncidentEvent } from '../../db/database.js';
+import type { ChannelIdentity, Incident, IncidentEvent } from '../../db/database.js';
 import { formatIncidentNumber } from '../../incidents/number.js';
 
 /** Public JSON shape of an incident. Confidential details are withheld from read-only tokens. */
@@ -22,10 +22,18 @@ export function presentIncident(i: Incident, options: { redactConfidential: bool
     resolution: hide ? null : i.resolution,
     reporterId: i.reporterId,
     originConversationId: i.originConversationId,
+    // Due times already include paused time and, with a business-hours calendar, closed hours.
     sla: {
-      responseDueAt: i.responseDueAt?.toISOString() ?? null,
-      resolutionDueAt: i.resolutionDueAt?.toISOString() ?? null,
-      firstRespondedAt: i.firstRespondedAt?.toISOString() ?? null,
+      responseDueAt: iso(i.responseDueAt),
+      firstRespondedAt: iso(i.firstRespondedAt),
+      responseWarnedAt: iso(i.responseWarnedAt),
+      responseBreachedAt: iso(i.responseBreachedAt),
+      resolutionDueAt: iso(i.resolutionDueAt),
+      resolutionWarnedAt: iso(i.slaWarnedAt),
+      resolutionBreachedAt: iso(i.slaBreachedAt),
+      /** Set while the clocks are stopped (pending: waiting on the reporter). */
+      pausedSince: iso(i.slaPausedAt),
+      pausedMinutes: i.slaPausedMinutes,
     },
     createdAt: i.createdAt.toISOString(),
     updatedAt: i.updatedAt.toISOString(),
@@ -34,6 +42,23 @@ export function presentIncident(i: Incident, options: { redactConfidential: bool
   };
 }
 
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
 export function presentEvent(e: IncidentEvent) {
   return { id: e.id, type: e.type, actor: e.actor, internal: e.internal, body: e.body, data: e.data, createdAt: e.createdAt.toISOString() };
+}
+
+/** A reporter's address that is failing (e.g. mail bounced): agents see why their replies are not delivered. */
+export function presentDeliveryStatus(i: ChannelIdentity) {
+  return {
+    channel: i.channel,
+    address: i.externalId,
+    failingSince: i.failingSince?.toISOString() ?? null,
+    lastBounceAt: i.lastBounceAt?.toISOString() ?? null,
+    status: i.lastBounceStatus,
+    reason: i.lastBounceReason,
+    count: i.bounceCount,
+    // Same rule as the sender: anything but a transient 4.x.x stops further mail.
+    hard: !i.lastBounceStatus?.startsWith('4'),
+  };
 }
