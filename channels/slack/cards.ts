@@ -86,7 +86,21 @@ export function cardOutbound(incident: IncidentView): OutboundMessage {
 
 export const isCardMessage = (reference: SlackReference, message: OutboundMessage) => Boolean(reference.card) && message.author.kind === 'system';
 
+/** SLA milestones (pseudo-fields `sla` and `slaResponse`) as a line agents notice in the thread. */
+function slaLine(change: IncidentChangeEvent): string | undefined {
+  const resolution = change.changes?.sla?.to;
+  const response = change.changes?.slaResponse?.to;
+  const i = change.incident;
+  if (resolution === 'breached') return `:rotating_light: *Resolution SLA breached* (${i.priority}): escalating to the next tier.`;
+  if (resolution === 'warning') return `:warning: *Resolution SLA at 75 %*: due <!date^${Math.floor((i.resolutionDueAt?.getTime() ?? 0) / 1000)}^{date_short_pretty} {time}|soon>.`;
+  if (response === 'breached') return `:rotating_light: *First-response SLA breached* (${i.priority}): the reporter has not heard from an agent yet.`;
+  if (response === 'warning') return `:warning: *First response due soon* (${i.priority}): reply in this thread or take the incident.`;
+  return undefined;
+}
+
 function changeSummary(change: IncidentChangeEvent): string {
+  const sla = slaLine(change);
+  if (sla) return sla;
   const who = change.actor.startsWith('slack:') ? change.actor.slice('slack:'.length) : change.actor;
   const parts = Object.entries(change.changes ?? {})
     .filter(([field]) => !field.endsWith('At') && field !== 'resolution')

@@ -82,6 +82,16 @@ for (const { kind, skip } of DB_KINDS) {
       expect(incident).toMatchObject({ priority: 'P2', resolution: 'Cleared the jam' });
     });
 
+    it('SLA milestones are announced in the card thread in words agents notice', async () => {
+      const number = await world.reportByDm('Cannot open the finance app, error 500', REPORTER2);
+      const card = await eventually(async () => world.slack.botMessages(TRIAGE).find((m) => m.text.includes(number) && m.metadata), 10_000, 'the card');
+      const { incidents, pipeline } = world.app.frontline;
+      await pipeline.transaction((tx) => incidents.recordSla(tx, number, 'warning', 'sla', new Date(), 'response'));
+      await world.expectPosted(/First response due soon/, { channel: TRIAGE, threadTs: card.ts });
+      await pipeline.transaction((tx) => incidents.recordSla(tx, number, 'breached', 'sla', new Date(), 'resolution'));
+      await world.expectPosted(/Resolution SLA breached.*escalating/, { channel: TRIAGE, threadTs: card.ts });
+    });
+
     it('a web chat reporter gets the agent’s thread reply, and their answer reaches the thread', async () => {
       const chat = await new WebchatClient(world.app.url).open();
       await chat.send({ text: 'Outlook keeps asking for my password' });
