@@ -3,7 +3,7 @@ import type { IncidentService } from '../incidents/service.js';
 import { canTransition, OPEN_STATUSES, type IncidentStatus } from '../incidents/lifecycle.js';
 import { formatIncidentNumber } from '../incidents/number.js';
 import type { SlaConfig } from '../sla/config.js';
-import { durationWords } from '../sla/config.js';
+import { durationWords, wholeBusinessDays } from '../sla/config.js';
 import { DEFAULT_SLA } from '../sla/policy.js';
 import { clampLevel, DEFAULT_MATRIX, priorityOf } from '../sla/priority.js';
 import type { Triage } from '../triage/triage.js';
@@ -126,7 +126,14 @@ export class DialogActions {
 
   private slaWords(priority: string, locale: string): Result {
     const target = (this.services.sla?.policy ?? DEFAULT_SLA)[priority as 'P1'];
-    return { response: durationWords(target.responseMinutes, locale), resolution: durationWords(target.resolutionMinutes, locale) };
+    // With a business-hours calendar "2 hours" would promise too much on a Friday evening: say which hours count.
+    const sla = this.services.sla;
+    const words = (minutes: number) => {
+      if (!sla?.businessHours) return durationWords(minutes, locale);
+      const days = wholeBusinessDays(minutes, sla.businessHours);
+      return days !== undefined ? this.t(locale, 'sla.business_days', { n: days }) : this.t(locale, 'sla.business_time', { duration: durationWords(minutes, locale) });
+    };
+    return { response: words(target.responseMinutes), resolution: words(target.resolutionMinutes) };
   }
 
   private async file(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {

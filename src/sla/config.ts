@@ -17,7 +17,8 @@ const duration = z
   .transform((s) => {
     const m = /^(\d+(?:\.\d+)?)\s*(m|min|h|d)$/i.exec(s)!;
     const unit = m[2]!.toLowerCase();
-    return Math.round(Number(m[1]) * (unit === 'd' ? 1440 : unit === 'h' ? 60 : 1));
+    // `days` is kept: with a business-hours calendar a day is one opening window, not 24 h.
+    return { minutes: Math.round(Number(m[1]) * (unit === 'd' ? 1440 : unit === 'h' ? 60 : 1)), days: unit === 'd' };
   });
 const priority = z.enum(PRIORITIES as [Priority, ...Priority[]]);
 const cell = z.enum(['11', '12', '13', '21', '22', '23', '31', '32', '33']);
@@ -67,8 +68,12 @@ export function parseSlaConfig(input: unknown, source = 'sla.yaml'): SlaConfig {
   if (missingCells.length || missingTargets.length) {
     throw new FrontlineError('CONFIG_INVALID', `${source}: missing ${[...missingCells.map((k) => `matrix.${k}`), ...missingTargets.map((p) => `targets.${p}`)].join(', ')}`);
   }
+  // With a calendar a target in days means business days (5d = five opening-hours windows), as service desks
+  // read it; minutes and hours are business minutes and hours. Without one, a day is 24 h.
+  const day = c.businessHours ? businessDayMinutes(c.businessHours) : 1440;
+  const minutes = (d: { minutes: number; days: boolean }) => (d.days ? (d.minutes / 1440) * day : d.minutes);
   const policy = Object.fromEntries(
-    PRIORITIES.map((p) => [p, { responseMinutes: c.targets[p]!.response, resolutionMinutes: c.targets[p]!.resolution }]),
+    PRIORITIES.map((p) => [p, { responseMinutes: minutes(c.targets[p]!.response), resolutionMinutes: minutes(c.targets[p]!.resolution) }]),
   ) as unknown as SlaPolicy;
   return { matrix: c.matrix as PriorityMatrix, policy, warnAt: c.warnAt, reopenWindowDays: c.reopenWindowDays, autoCloseDays: c.autoCloseDays, businessHours: c.businessHours,
     clock: c.businessHours ? businessClock(c.businessHours) : ROUND_THE_CLOCK };
@@ -76,6 +81,18 @@ export function parseSlaConfig(input: unknown, source = 'sla.yaml'): SlaConfig {
 
 export async function loadSlaConfig(file = path.resolve(import.meta.dirname, '../../dialogs/sla.yaml')): Promise<SlaConfig> {
   return parseSlaConfig(parseYaml(await readFile(file, 'utf8')), file);
+}
+
+/** Length of one business day (the daily opening window) in minutes. */
+export function businessDayMinutes(hours: { start: string; end: string }): number {
+  const at = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return at(hours.end) - at(hours.start);
+}
+
+/** A target as whole business days (5 for 5d under a calendar), or undefined when it is not whole days. */
+export function wholeBusinessDays(minutes: number, hours: { start: string; end: string }): number | undefined {
+  const day = businessDayMinutes(hours);
+  return minutes >= day && minutes % day === 0 ? minutes / day : undefined;
 }
 
 /** "4 hours", "30 minuter", "5 días": a duration in the reporter's language, in its largest whole unit. */
