@@ -371,4 +371,11 @@ export interface ChannelAdapter<Ref extends ConversationReference = Conversation
   update?(reference: Ref, externalId: string, message: OutboundMessage, context: SendContext): Promise<SendResult | void>;
   /** Reported by `/readyz`: credentials valid, connection up. */
   health(): Promise<ChannelHealth>;
+  /**
+   * What the daily housekeeping may delete for this channel. `keepInboundEvents`: the channel's dedupe keys
+   * must live as long as the platform may redeliver (email re-scans a mailbox by Message-ID after a
+   * UIDVALIDITY change), so they are never pruned. `ephemeralState`: channel-state keys by prefix that are
+   * dropped once not written for `maxAgeDays` (e.g. Slack's editable-summary forms).
+   */
+  readonly retention?: { keepInboundEvents?: boolean; ephemeralState?: { prefix: string; maxAgeDays: number }[] };
 }

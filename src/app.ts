@@ -19,6 +19,7 @@ import { openApiDocument } from './http/openapi.js';
 import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
 import { createLookups } from './intake/lookups.js';
+import { Housekeeping } from './jobs/housekeeping.js';
 import { IdleDialogs } from './jobs/idle-dialogs.js'; // [sla-timers]
 import { SlaTimers } from './jobs/sla-timers.js'; // [sla-timers]
 import { Timers } from './jobs/timers.js'; // [sla-timers]
@@ -147,7 +148,11 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use(errorHandler(logger));
     if (options.dispatch !== false) dispatcher.start();
     // [sla-timers] workers after the channels, so notices they queue have somewhere to go.
-    await timers.work(slaTimers, new IdleDialogs(run, runner, dialogs.values(), logger.child({ component: 'idle' })));
+    await timers.work(
+      slaTimers,
+      new IdleDialogs(run, runner, dialogs.values(), logger.child({ component: 'idle' })),
+      new Housekeeping(db, () => channels.values(), config.INBOUND_EVENT_RETENTION_DAYS),
+    );
 
     let server: Server | undefined;
     const sockets = new Set<Socket>();

@@ -47,6 +47,8 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     markup: 'plain',
     conversational: false, // [dialog] a complete report is filed at once (see README, Dialogs)
   };
+  /** After a UIDVALIDITY change the mailbox is re-scanned and Message-IDs tell what was handled: keep them. */
+  readonly retention = { keepInboundEvents: true };
 
   private host: ChannelHost | undefined;
   private intake: EmailIntake | undefined;

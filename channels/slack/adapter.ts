@@ -33,6 +33,8 @@ export class SlackAdapter implements ChannelAdapter {
     maxTextLength: 3_000, // a section block's limit; choices are rendered in one
     markup: 'slack-mrkdwn',
   };
+  /** The "Review & edit" summary forms are only useful while the dialog waits for its answer. */
+  readonly retention = { ephemeralState: [{ prefix: 'form:', maxAgeDays: 7 }] };
 
   private web: WebClient | undefined;
   private app: App | undefined;

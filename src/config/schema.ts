@@ -48,6 +48,7 @@ export const configSchema = z.object({
   TRIAGE_MODEL_DIR: z.string().min(1).optional(),
   SLA_TIMERS_ENABLED: bool.default(true), // [sla-timers] this instance works the pg-boss timer queues
   SLA_TIMERS_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2), // [sla-timers] pg-boss's floor is 0.5
+  INBOUND_EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30), // 0 keeps dedupe keys for ever
 });
 
 export type Config = z.infer<typeof configSchema>;

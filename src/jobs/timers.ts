@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import type { Housekeeping } from './housekeeping.js';
 import type { IdleDialogs } from './idle-dialogs.js';
 import { type PgBoss, startJobQueue } from './job-queue.js';
 import { MILESTONE_QUEUE, type MilestoneJob, type SlaTimers } from './sla-timers.js';
@@ -7,6 +8,9 @@ import { MILESTONE_QUEUE, type MilestoneJob, type SlaTimers } from './sla-timers
 export const IDLE_QUEUE = 'idle-dialogs';
 /** Reminders count in minutes, so once a minute is often enough. */
 const IDLE_CRON = '* * * * *';
+export const HOUSEKEEPING_QUEUE = 'housekeeping';
+/** Daily, at a quiet hour (UTC). */
+const HOUSEKEEPING_CRON = '17 3 * * *';
 
 export interface TimerOptions {
   /** Work the queues on this instance (SLA_TIMERS_ENABLED); jobs are queued either way. */
@@ -38,10 +42,11 @@ export class Timers {
     await ensureQueue(boss, { name: MILESTONE_QUEUE, policy: 'stately', retryLimit: 10, retryDelay: 30, retryBackoff: true });
     // Short: at most one run waiting, so a stopped cluster does not pile up a run per missed minute.
     await ensureQueue(boss, { name: IDLE_QUEUE, policy: 'short', retryLimit: 0 });
+    await ensureQueue(boss, { name: HOUSEKEEPING_QUEUE, policy: 'short', retryLimit: 2, retryDelay: 600 });
     return new Timers(boss, options, logger);
   }
 
-  async work(sla: SlaTimers, idle: IdleDialogs): Promise<void> {
+  async work(sla: SlaTimers, idle: IdleDialogs, housekeeping?: Housekeeping): Promise<void> {
     this.sla = sla;
     this.idle = idle;
     if (!this.options.work) return;
@@ -53,6 +58,14 @@ export class Timers {
       if (counts.reminded || counts.closed) this.logger?.info({ idle: counts }, 'idle dialogs');
     });
     await this.boss.schedule(IDLE_QUEUE, IDLE_CRON);
+    if (housekeeping) {
+      // A daily job: polling ten times less often than the timers keeps the idle load down.
+      await this.boss.work(HOUSEKEEPING_QUEUE, { pollingIntervalSeconds: Math.min(30, pollingIntervalSeconds * 10) }, async () => {
+        const pruned = await housekeeping.run(new Date());
+        this.logger?.info({ pruned }, 'housekeeping');
+      });
+      await this.boss.schedule(HOUSEKEEPING_QUEUE, HOUSEKEEPING_CRON);
+    }
   }
 
   /**
