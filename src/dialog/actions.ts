@@ -225,9 +225,19 @@ function stepsOf(body: string): string {
   return text.length > 900 ? `${text.slice(0, 897)}...` : text;
 }
 
-function titleFrom(description: string): string {
-  const firstLine = description.split(/\r?\n/)[0] ?? description;
-  return firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
+/** A greeting opening the report ("Hi,", "Hej!", "Buenos días:") says nothing about the problem. */
+const GREETING = /^(hi|hello|hey|dear [^,!:]{1,40}|good (morning|afternoon|evening)|hej(san)?|hall[åa]|god morgon|hola|buen(os|as) (d[ií]as|tardes|noches)|ol[áa]|oi|bom dia|boa (tarde|noite))(?=[\s,!.:;-]|$)[\s,!.:;-]*/iu;
+
+/** The incident title: the report's first sentence without a greeting, cut at a word near 80 characters. */
+export function titleFrom(description: string): string {
+  const lines = description.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  // "Hello team" alone on the first line: the problem starts on a later one.
+  let title = lines.map((l) => l.replace(GREETING, '').trim()).find((l) => l.length >= 12) ?? lines[0] ?? description.trim();
+  const sentence = /^(.{15,}?[.!?])(\s|$)/u.exec(title)?.[1];
+  if (sentence) title = sentence;
+  title = title.replace(/\.$/, '');
+  title = title.charAt(0).toUpperCase() + title.slice(1);
+  return title.length > 80 ? `${title.slice(0, 80).replace(/\s+\S*$/, '')}…` : title;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
