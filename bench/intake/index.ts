@@ -23,6 +23,7 @@ interface Run {
   p95_ms: number;
   p99_ms: number;
   bare_msgs_per_s: number;
+  server_cpu_ms_per_msg?: number;
   missed?: number;
 }
 
@@ -46,14 +47,17 @@ export default async function run(args: string[]): Promise<void> {
       const bare = await runBare(base, 32, seconds);
       console.log(`${kind}: idle RSS ${server.rssMb} MB; bare limit ${round(bare.msgsPerS, 0)} req/s (p99 ${bare.p99} ms)`);
       idleRss[kind] = server.rssMb;
+      const cpu = async () => ((await (await fetch(`${base}/bench/cpu`)).json()) as { ms: number }).ms;
       for (const conversations of [1, 16, 64]) {
+        const before = await cpu();
         const r = await runClosedLoop(base, conversations, seconds);
-        runs.push(row(kind, 'closed', conversations, null, r, bare));
+        runs.push({ ...row(kind, 'closed', conversations, null, r, bare), ...cpuPerMessage(before, await cpu(), r) });
       }
       // Offered load, as in the targets: 500 msg/s on PostgreSQL, 300 msg/s embedded.
       const rate = kind === 'postgres' ? 500 : 300;
+      const before = await cpu();
       const open = await runOpenLoop(base, 400, rate, seconds);
-      runs.push({ ...row(kind, 'open', 400, rate, open, bare), missed: open.missed });
+      runs.push({ ...row(kind, 'open', 400, rate, open, bare), ...cpuPerMessage(before, await cpu(), open), missed: open.missed });
     } finally {
       server.child.kill('SIGTERM');
       await new Promise((r) => server.child.once('exit', r));
@@ -62,11 +66,19 @@ export default async function run(args: string[]): Promise<void> {
   }
   printTable(runs.map((r) => ({
     db: r.db, mode: r.mode, conversations: r.concurrency, offered: r.offered_per_s ?? '-', 'msgs/s': r.msgs_per_s,
-    p50_ms: r.p50_ms, p95_ms: r.p95_ms, p99_ms: r.p99_ms, 'bare/s': r.bare_msgs_per_s, '% of bare': round((100 * r.msgs_per_s) / r.bare_msgs_per_s, 0),
+    p50_ms: r.p50_ms, p95_ms: r.p95_ms, p99_ms: r.p99_ms, 'bare/s': r.bare_msgs_per_s, 'cpu ms/msg': r.server_cpu_ms_per_msg ?? '-', '% of bare': round((100 * r.msgs_per_s) / r.bare_msgs_per_s, 0),
   })));
   const out = path.join(import.meta.dirname, '../results/intake.json');
   await writeFile(out, `${JSON.stringify({ machine: `${os.cpus().length} cores, node ${process.version}`, seconds, idle_rss_mb: idleRss, runs }, null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
+}
+
+/**
+ * Server CPU (user + system) per reporter message over a run, set-up included (opening the conversations and
+ * their first message, which are counted as messages too).
+ */
+function cpuPerMessage(before: number, after: number, r: LoadResult): { server_cpu_ms_per_msg: number } {
+  return { server_cpu_ms_per_msg: round((after - before) / (r.messages + r.conversations), 2) };
 }
 
 function row(db: Run['db'], mode: Run['mode'], concurrency: number, offered: number | null, r: LoadResult, bare: LoadResult): Run {
@@ -101,7 +113,9 @@ async function prepare(kind: 'pglite' | 'postgres', url?: string): Promise<{ env
 }
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; rssMb: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": profile the server process.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SERVER], {
     // The short report flow: every message is one dialog step with replies, so runs are comparable.
     env: { ...process.env, ...env, PORT: '0', NODE_ENV: 'production', LOG_FORMAT: 'json', FRONTLINE_DIALOG: 'report-incident', WEBCHAT_RATE_LIMIT_PER_MINUTE: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -60,6 +60,8 @@ export async function openConversation(base: string): Promise<Conversation> {
 
 export interface LoadResult {
   messages: number;
+  /** Conversations opened for the run (each also sent one set-up message). */
+  conversations: number;
   seconds: number;
   msgsPerS: number;
   p50: number;
@@ -83,7 +85,7 @@ export async function runClosedLoop(base: string, conversations: number, seconds
   }));
   const elapsed = (performance.now() - started) / 1000;
   for (const c of convs) c.close();
-  return { messages: latencies.length, seconds: elapsed, msgsPerS: latencies.length / elapsed, ...percentiles(latencies) };
+  return { messages: latencies.length, conversations, seconds: elapsed, msgsPerS: latencies.length / elapsed, ...percentiles(latencies) };
 }
 
 /**
@@ -117,7 +119,7 @@ export async function runOpenLoop(base: string, conversations: number, rate: num
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
   for (const c of convs) c.close();
-  return { messages: latencies.length, seconds: elapsed, msgsPerS: latencies.length / elapsed, missed, ...percentiles(latencies) };
+  return { messages: latencies.length, conversations, seconds: elapsed, msgsPerS: latencies.length / elapsed, missed, ...percentiles(latencies) };
 }
 
 async function send(base: string, c: Conversation, text: string): Promise<number> {
@@ -147,5 +149,5 @@ export async function runBare(base: string, concurrency: number, seconds: number
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
-  return { messages: latencies.length, seconds: elapsed, msgsPerS: latencies.length / elapsed, ...percentiles(latencies) };
+  return { messages: latencies.length, conversations: 0, seconds: elapsed, msgsPerS: latencies.length / elapsed, ...percentiles(latencies) };
 }

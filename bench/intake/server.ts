@@ -10,6 +10,11 @@ const bare: ChannelAdapter = {
   name: 'bench',
   capabilities: { buttons: false, threads: false, edit: false, attachments: false, maxTextLength: 1000, markup: 'plain' },
   async start(host) {
+    // CPU time of this process so far: the bench reports server CPU per message (steadier than msgs/s on a busy machine).
+    host.mount('/bench/cpu', (_req, res) => {
+      const { user, system } = process.cpuUsage();
+      res.json({ ms: (user + system) / 1000 });
+    });
     host.mount('/bench/bare', async (_req, res, next) => {
       try {
         await ref.frontline!.db.pool.query('INSERT INTO bench_bare (body) VALUES ($1)', ['x']);

@@ -77,6 +77,9 @@ export class SmtpSender {
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 60_000,
+      // Reuse connections: a fresh TCP (and TLS) handshake plus EHLO per reply cost more CPU than the message.
+      pool: true,
+      maxConnections: 4,
       ...auth,
       ...config.transport,
     });

@@ -67,8 +67,9 @@ export class DialogRunner {
   }
 
   /** Runs one reporter event through the conversation's session, creating the session if there is none. */
-  async handle(tx: Tx, conversation: ConversationContext, event: DialogEvent): Promise<void> {
-    const session = await tx.dialogSession.findUnique({ where: { conversationId: conversation.id } });
+  async handle(tx: Tx, conversation: ConversationContext, event: DialogEvent, loaded?: { session: SessionRow | undefined }): Promise<void> {
+    // `loaded`: the caller read the session in the same transaction, under the conversation's row lock.
+    const session = loaded ? loaded.session : await loadSession(tx, conversation.id);
     let dialog: Dialog;
     let state: DialogState;
     const pinned = session && this.pinned(session.definitionId, session.definitionVersion);
@@ -164,14 +165,24 @@ export class DialogRunner {
   }
 
   private async save(tx: Tx, conversationId: string, dialog: Dialog, state: DialogState, version: number | undefined): Promise<void> {
-    const data = { definitionId: dialog.definition.id, definitionVersion: dialog.definition.version, state: state as never };
+    // Plain SQL: one of the few statements every event runs, and the ORM's per-query CPU is most of its cost.
+    const { id, version: definitionVersion } = dialog.definition;
+    const json = JSON.stringify(state);
     if (version === undefined) {
-      await tx.dialogSession.upsert({ where: { conversationId }, create: { conversationId, ...data }, update: { ...data, version: { increment: 1 } } });
+      await tx.$executeRaw`
+        INSERT INTO dialog_session (id, conversation_id, definition_id, definition_version, state, version, updated_at)
+        VALUES (gen_random_uuid(), ${conversationId}::uuid, ${id}, ${definitionVersion}, ${json}::jsonb, 0, now())
+        ON CONFLICT (conversation_id) DO UPDATE SET definition_id = EXCLUDED.definition_id,
+          definition_version = EXCLUDED.definition_version, state = EXCLUDED.state,
+          version = dialog_session.version + 1, updated_at = now()`;
       return;
     }
     // The conversation row lock serialises writers; the version check is a second guard against lost updates.
-    const updated = await tx.dialogSession.updateMany({ where: { conversationId, version }, data: { ...data, version: version + 1 } });
-    if (updated.count !== 1) throw new Error(`dialog session of ${conversationId} changed concurrently`);
+    const updated = await tx.$executeRaw`
+      UPDATE dialog_session SET definition_id = ${id}, definition_version = ${definitionVersion}, state = ${json}::jsonb,
+             version = ${version + 1}, updated_at = now()
+       WHERE conversation_id = ${conversationId}::uuid AND version = ${version}`;
+    if (updated !== 1) throw new Error(`dialog session of ${conversationId} changed concurrently`);
   }
 
   private dialog(id: string): Dialog {
@@ -180,6 +191,21 @@ export class DialogRunner {
     if (!dialog) throw new Error(`no dialog definition named ${id}`);
     return dialog;
   }
+}
+
+/** A dialog session row as the runner needs it. */
+export interface SessionRow {
+  definitionId: string;
+  definitionVersion: number;
+  state: unknown;
+  version: number;
+}
+
+async function loadSession(tx: Tx, conversationId: string): Promise<SessionRow | undefined> {
+  const rows = await tx.$queryRaw<SessionRow[]>`
+    SELECT definition_id AS "definitionId", definition_version AS "definitionVersion", state, version
+      FROM dialog_session WHERE conversation_id = ${conversationId}::uuid`;
+  return rows[0];
 }
 
 export const versionKey = (id: string, version: number) => `${id}@${version}`;

@@ -1,6 +1,6 @@
 import type { InboundMessage, ReceiveResult } from '../../channels/types.js';
-import { type Database, Prisma, type Tx } from '../db/database.js';
-import type { DialogRunner, ConversationContext } from '../dialog/runner.js';
+import type { Database, Tx } from '../db/database.js';
+import type { DialogRunner, ConversationContext, SessionRow } from '../dialog/runner.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { receiveFast } from './fast-path.js';
@@ -47,26 +47,35 @@ export class IntakePipeline {
         return { duplicate: true, conversationId: conv?.id ?? '' };
       }
       const conversation = await this.conversation(tx, msg);
-      const text = msg.text ?? (msg.choice ? await this.choiceLabel(tx, conversation.id, msg.choice) : '');
-      const message = await tx.message.create({
-        data: {
-          conversationId: conversation.id,
-          direction: 'in',
-          author: 'reporter',
-          text,
-          externalId: msg.eventId,
-          attachments: msg.attachments?.length ? (msg.attachments as never) : undefined,
-        },
-        select: { id: true },
-      });
+      // One statement stores the message and loads the dialog session (a round trip is most of a statement's
+      // cost). A pressed button is stored with the label the reporter saw on the last question offering choices.
+      const [row] = await tx.$queryRaw<(SessionRow & { message_id: string })[]>`
+        WITH msg AS (
+          INSERT INTO message (id, conversation_id, direction, author, text, external_id, attachments, created_at)
+          VALUES (gen_random_uuid(), ${conversation.id}::uuid, 'in', 'reporter',
+                  COALESCE(${msg.text ?? null}::text,
+                           (SELECT ch.value->>'label'
+                              FROM (SELECT choices FROM message
+                                     WHERE conversation_id = ${conversation.id}::uuid AND direction = 'out' AND choices IS NOT NULL
+                                     ORDER BY seq DESC LIMIT 1) last,
+                                   jsonb_array_elements(CASE WHEN jsonb_typeof(last.choices) = 'array' THEN last.choices ELSE '[]'::jsonb END)
+                                     WITH ORDINALITY AS ch(value, ord)
+                             WHERE ch.value->>'id' = ${msg.choice ?? null}::text ORDER BY ch.ord LIMIT 1),
+                           ${msg.choice ?? null}::text, ''),
+                  ${msg.eventId}, ${msg.attachments?.length ? JSON.stringify(msg.attachments) : null}::jsonb, now())
+          RETURNING id)
+        SELECT (SELECT id::text FROM msg) AS message_id, s.definition_id AS "definitionId",
+               s.definition_version AS "definitionVersion", s.state, s.version
+          FROM (SELECT 1) one LEFT JOIN dialog_session s ON s.conversation_id = ${conversation.id}::uuid`;
+      const session = row!.definitionId === null ? undefined : { definitionId: row!.definitionId, definitionVersion: row!.definitionVersion, state: row!.state, version: row!.version };
       await this.runner.handle(tx, conversation, {
         type: 'message',
         text: msg.text,
         choice: msg.choice,
         attachments: msg.attachments,
         ...(msg.fields ? { fields: msg.fields } : {}),
-      });
-      return { duplicate: false, conversationId: conversation.id, messageId: message.id };
+      }, { session });
+      return { duplicate: false, conversationId: conversation.id, messageId: row!.message_id };
     }));
     timer();
     if (result.duplicate) {
@@ -96,23 +105,13 @@ export class IntakePipeline {
   async open(input: OpenConversation): Promise<{ conversationId: string; contactId: string }> {
     const out = await this.transaction(async (tx) => {
       const conversation = await this.conversation(tx, input);
-      const hasSession = await tx.dialogSession.count({ where: { conversationId: conversation.id } });
-      if (!hasSession) await this.runner.begin(tx, conversation);
+      const [{ exists }] = await tx.$queryRaw<[{ exists: boolean }]>`
+        SELECT EXISTS (SELECT 1 FROM dialog_session WHERE conversation_id = ${conversation.id}::uuid) AS exists`;
+      if (!exists) await this.runner.begin(tx, conversation);
       return { conversationId: conversation.id, contactId: conversation.contactId };
     });
     this.onCommitted();
     return out;
-  }
-
-  /** A button press is shown in the transcript as the label the reporter saw. */
-  private async choiceLabel(tx: Tx, conversationId: string, choice: string): Promise<string> {
-    const last = await tx.message.findFirst({
-      where: { conversationId, direction: 'out', NOT: { choices: { equals: Prisma.DbNull } } },
-      orderBy: { seq: 'desc' },
-      select: { choices: true },
-    });
-    const found = (last?.choices as { id: string; label: string }[] | null)?.find((c) => c.id === choice);
-    return found?.label ?? choice;
   }
 
   /** Finds or creates the conversation and takes its row lock: one event per conversation at a time. */
