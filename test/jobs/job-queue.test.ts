@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { openDatabase } from '../../src/db/database.js';
 import { poolExecutor } from '../../src/jobs/job-queue.js';
-import { IDLE_QUEUE, Timers } from '../../src/jobs/timers.js';
+import { HOUSEKEEPING_QUEUE, IDLE_QUEUE, Timers } from '../../src/jobs/timers.js';
 import { MILESTONE_QUEUE } from '../../src/jobs/sla-timers.js';
 import { createTestDatabase, DB_KINDS } from '../helpers/databases.js';
 
@@ -16,7 +16,7 @@ describe.each(DB_KINDS)('pg-boss on our pool ($kind)', ({ kind, skip }) => {
     try {
       const timers = await Promise.all(dbs.map((db) => Timers.open(db, { work: false, pollSeconds: 1, stopTimeoutMs: 2_000 })));
       const { rows } = await first.pool.query<{ name: string; policy: string }>(`SELECT name, policy FROM pgboss.queue WHERE name NOT LIKE '\\_\\_%' ORDER BY name`);
-      expect(rows).toEqual([{ name: IDLE_QUEUE, policy: 'short' }, { name: MILESTONE_QUEUE, policy: 'stately' }]);
+      expect(rows).toEqual([{ name: HOUSEKEEPING_QUEUE, policy: 'short' }, { name: IDLE_QUEUE, policy: 'short' }, { name: MILESTONE_QUEUE, policy: 'stately' }]);
       for (const t of timers) await t.stop();
       // pg-boss's migrations are parameterless multi-statement scripts: they go over the simple protocol.
       const sql = poolExecutor(first.pool);
