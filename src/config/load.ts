@@ -20,6 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
   // FRONTLINE_TEST_* are the test harness's own knobs, never read by the app.
   const unknown = Object.keys(env).filter((k) => OWN_PREFIXES.some((p) => k.startsWith(p)) && !known.has(k) && !k.startsWith('FRONTLINE_TEST_'));
   const problems: string[] = unknown.map((k) => {
+    if (RENAMED[k]) return `${k}: renamed to ${RENAMED[k]} (${RENAMED_WHY[k] ?? 'see the README'}); rename it in your environment`;
     const hint = closest(k, [...known]);
     return `${k}: unknown setting${hint ? ` (did you mean ${hint}?)` : ''}; remove it or fix its name`;
   });
@@ -43,6 +44,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extraKeys: read
 }
 
 export const configKeys = (): string[] => Object.keys(configSchema.shape);
+
+/** Settings of earlier releases and their new names, so an upgrade fails with the exact fix. */
+const RENAMED: Record<string, string> = {
+  SLA_SWEEP_ENABLED: 'SLA_TIMERS_ENABLED',
+  SLA_SWEEP_INTERVAL_MS: 'SLA_TIMERS_POLL_SECONDS',
+};
+const RENAMED_WHY: Record<string, string> = {
+  SLA_SWEEP_ENABLED: 'the SLA timers now run on pg-boss',
+  SLA_SWEEP_INTERVAL_MS: 'now in seconds, how often pg-boss polls for due timer jobs',
+};
 
 function closest(name: string, candidates: string[]): string | undefined {
   let best: string | undefined;

@@ -27,6 +27,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).not.toThrow();
   });
 
+  it('names the new setting when an upgrade still sets a renamed one', () => {
+    expect(() => loadConfig({ SLA_SWEEP_ENABLED: 'true' })).toThrow(/SLA_SWEEP_ENABLED: renamed to SLA_TIMERS_ENABLED \(the SLA timers now run on pg-boss\)/);
+    expect(() => loadConfig({ SLA_SWEEP_INTERVAL_MS: '30000' })).toThrow(/SLA_SWEEP_INTERVAL_MS: renamed to SLA_TIMERS_POLL_SECONDS/);
+  });
+
   it('.env.example documents every setting with a comment', () => {
     const example = readFileSync(path.resolve(import.meta.dirname, '../../.env.example'), 'utf8');
     const lines = example.split('\n');
