@@ -281,6 +281,11 @@ export interface ChannelHost {
    * message once everything before it is visible, so polling never skips a late delivery.
    */
   transcript(conversationId: string, cursor?: number): Promise<{ messages: TranscriptMessage[]; cursor: number }>;
+  /**
+   * Of these conversations, those holding any message after the given cursor: one query for every open stream
+   * of an instance, so idle streams cost nothing per stream (their transcripts are read only when this says so).
+   */
+  changedSince(cursors: readonly { conversationId: string; cursor: number }[]): Promise<Set<string>>;
   /** Stores a file the reporter sent; enforces nothing (the adapter checks its own limits first). */
   storeAttachment(conversationId: string, file: { filename: string; contentType: string; data: Buffer }): Promise<AttachmentRef & { id: string }>;
   readAttachment(conversationId: string, attachmentId: string): Promise<{ ref: AttachmentRef; data: Buffer } | undefined>;

@@ -1,10 +1,12 @@
 import type { Request, Response } from 'express';
 import type { ChannelHost } from '../types.js';
 import { present } from './presenter.js';
+import type { StreamHub } from './stream-hub.js';
 
 /**
- * Server-Sent Events for one conversation. Local deliveries wake the stream at once; a slow poll covers
- * deliveries made by other instances. `Last-Event-ID` (the cursor) resumes after a dropped connection.
+ * Server-Sent Events for one conversation. Local deliveries wake the stream at once; the hub's shared slow
+ * poll covers deliveries made by other instances. `Last-Event-ID` (the cursor) resumes after a dropped
+ * connection.
  */
 export function streamEvents(
   host: ChannelHost,
@@ -12,7 +14,7 @@ export function streamEvents(
   res: Response,
   conversationId: string,
   attachmentUrl: (id: string) => string,
-  options: { pollMs: number; heartbeatMs: number },
+  options: { hub: StreamHub; heartbeatMs: number },
 ): void {
   const lastEventId = Number(req.get('last-event-id') ?? req.query.after ?? 0);
   let cursor = Number.isFinite(lastEventId) && lastEventId > 0 ? lastEventId : 0;
@@ -58,12 +60,12 @@ export function streamEvents(
   const unsubscribe = host.onDelivered((id) => {
     if (id === conversationId) void pump();
   });
-  const poll = setInterval(() => void pump(), options.pollMs);
+  const unwatch = options.hub.watch({ conversationId, cursor: () => cursor, pump: () => void pump() });
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), options.heartbeatMs);
   req.on('close', () => {
     closed = true;
     unsubscribe();
-    clearInterval(poll);
+    unwatch();
     clearInterval(heartbeat);
   });
   void pump();

@@ -5,6 +5,7 @@ import { FrontlineError } from '../../src/errors.js';
 import { parseRequest as parse } from '../../src/http/validate.js';
 import type { AttachmentRef, ChannelHost } from '../types.js';
 import { streamEvents } from './events.js';
+import { StreamHub } from './stream-hub.js';
 import { present } from './presenter.js';
 import { signToken, type WebchatClaims, verifyToken } from './token.js';
 
@@ -32,6 +33,7 @@ const messageBody = z
 
 /** The public web chat API (`/webchat/v1`), documented in the OpenAPI file. */
 export function webchatRouter(host: ChannelHost, settings: WebchatSettings, channel = 'webchat'): Router {
+  const hub = new StreamHub(host, settings.pollMs);
   const router = express.Router();
   // Links carry the conversation token so a plain <a href> can download (browsers cannot add a header).
   const attachmentUrl = (conversationId: string, token?: string) => (id: string) =>
@@ -92,7 +94,7 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
 
   router.get('/conversations/:id/events', (req, res) => {
     const claims = authorize(req, settings.secret);
-    streamEvents(host, req, res, claims.c, attachmentUrl(claims.c, tokenOf(req)), { pollMs: settings.pollMs, heartbeatMs: 25_000 });
+    streamEvents(host, req, res, claims.c, attachmentUrl(claims.c, tokenOf(req)), { hub, heartbeatMs: 25_000 });
   });
 
   router.post(

@@ -76,6 +76,15 @@ export function createChannelHost(deps: {
       }));
       return { messages, cursor: messages.at(-1)?.seq ?? cursor };
     },
+    async changedSince(cursors) {
+      if (cursors.length === 0) return new Set<string>();
+      const { rows } = await db.pool.query<{ id: string }>(
+        `SELECT w.id::text FROM unnest($1::uuid[], $2::bigint[]) AS w(id, cursor)
+          WHERE EXISTS (SELECT 1 FROM message m WHERE m.conversation_id = w.id AND m.seq > w.cursor)`,
+        [cursors.map((c) => c.conversationId), cursors.map((c) => c.cursor)],
+      );
+      return new Set(rows.map((r) => r.id));
+    },
     async storeAttachment(conversationId, file) {
       const row = await db.prisma.attachment.create({
         data: { conversationId, filename: file.filename, contentType: file.contentType, size: file.data.length, data: new Uint8Array(file.data) },
