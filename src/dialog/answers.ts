@@ -1,5 +1,6 @@
 import type { Choice } from '../../channels/types.js';
 import type { Answer } from './definition.js';
+import { anyMatch } from './prefill.js';
 
 /** Parsing a reporter's answer against what the current step asks for. Pure; used by the engine. */
 
@@ -22,6 +23,7 @@ export function parseAnswer(
 ): unknown {
   switch (ask.type) {
     case 'text':
+      if (ask.reject && anyMatch(ask.reject, text)) return undefined;
       return text.length >= ask.minLength && /[\p{L}\p{N}]/u.test(text) ? text : undefined;
     case 'yes_no': {
       const v = (event.choice ?? text).toLowerCase();

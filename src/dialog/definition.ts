@@ -57,6 +57,8 @@ export const answerSchema = z.discriminatedUnion('type', [
       type: z.literal('text'),
       store: field,
       minLength: z.number().int().min(0).default(1),
+      /** Replies that are no answer here ("hello", "thanks", a bare "yes"): re-asked, and never start a report. */
+      reject: patternsSchema.optional(),
       /** Patterns whose named group `answer` (else the whole match) is the answer. */
       extract: patternsSchema.optional(),
       ...prefillFields,

@@ -4,7 +4,7 @@ import { dynamicChoices, parseAnswer, yesNoChoices } from './answers.js';
 import type { ActionName, Answer, Condition, DialogDefinition, DialogStep } from './definition.js';
 import { matchIntent, matchLanguageSwitch } from './intents.js';
 import type { Translate } from './messages.js';
-import { canPrefill, describePrefilled, isRequired, readAnswer } from './prefill.js';
+import { anyMatch, canPrefill, describePrefilled, isRequired, readAnswer } from './prefill.js';
 import { type DialogState, initialState } from './state.js';
 
 export { parseAnswer } from './answers.js';
@@ -100,7 +100,15 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
       effects.push(reply(dialog, state, 'followup.added', {}));
       return [state, effects];
     }
-    // A finished conversation without an incident: a new message starts a new report with it (same channel).
+    // A finished conversation without an incident: a new message starts a new report with it (same channel),
+    // unless it is no report at all ("thanks", "ok", a bare "1"): chat gets a short word, email gets nothing.
+    const opening = stepOf(definition, definition.start);
+    const firstAsk = opening.ask ?? (opening.next && typeof opening.next === 'string' ? stepOf(definition, opening.next).ask : undefined);
+    if (text && firstAsk?.type === 'text' && firstAsk.reject && anyMatch(firstAsk.reject, text)) {
+      const conversational = (state.data.channel as { conversational?: boolean } | undefined)?.conversational !== false;
+      if (conversational) effects.push(reply(dialog, state, 'common.standby', {}));
+      return [state, effects];
+    }
     const kept = state.data.channel === undefined ? {} : { channel: state.data.channel };
     const fresh = { ...initialState(definition.start, state.locale), localeFixed: state.localeFixed, data: kept };
     const [started, greeting] = enter(dialog, fresh, definition.start, effects);

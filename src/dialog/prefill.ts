@@ -22,7 +22,8 @@ function regexes(byLang: Record<string, string[]> | undefined): RegExp[] {
   return list;
 }
 
-const anyMatch = (byLang: Record<string, string[]> | undefined, text: string) => regexes(byLang).some((re) => re.test(text));
+/** Whether any language's pattern matches (patterns are compiled once per definition). */
+export const anyMatch = (byLang: Record<string, string[]> | undefined, text: string) => regexes(byLang).some((re) => re.test(text));
 
 /** The value a question's answer would have, read from `text`, or undefined when the report does not say. */
 export function readAnswer(ask: Answer, text: string): unknown {
