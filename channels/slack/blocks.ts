@@ -47,7 +47,7 @@ const CHANNEL_NAMES: Record<string, string> = { webchat: 'web chat', slack: 'Sla
 export const channelLabel = (channel: string | null) => (channel ? (CHANNEL_NAMES[channel] ?? channel) : 'API');
 
 /** Slack renders `<!date^…>` in each reader's time zone. */
-const slackDate = (d: Date | null) => (d ? `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>` : '—');
+export const slackDate = (d: Date | null) => (d ? `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>` : '—');
 
 /** The card's plain-text fallback (notifications, screen readers, and our transcript). */
 export function cardFallback(incident: IncidentView): string {

@@ -1,5 +1,5 @@
 import type { IncidentChangeEvent, IncidentView, OutboundMessage, OutboxWriter } from '../types.js';
-import { cardFallback, channelLabel } from './blocks.js';
+import { cardFallback, channelLabel, slackDate } from './blocks.js';
 import type { SlackRuntime } from './runtime.js';
 import { encodeSlackThreadKey, type SlackReference, toConversationReference } from './thread-key.js';
 
@@ -92,7 +92,7 @@ function slaLine(change: IncidentChangeEvent): string | undefined {
   const response = change.changes?.slaResponse?.to;
   const i = change.incident;
   if (resolution === 'breached') return `:rotating_light: *Resolution SLA breached* (${i.priority}): escalating to the next tier.`;
-  if (resolution === 'warning') return `:warning: *Resolution SLA at 75 %*: due <!date^${Math.floor((i.resolutionDueAt?.getTime() ?? 0) / 1000)}^{date_short_pretty} {time}|soon>.`;
+  if (resolution === 'warning') return `:warning: *Resolution SLA at 75 %*: due ${slackDate(i.resolutionDueAt)}.`;
   if (response === 'breached') return `:rotating_light: *First-response SLA breached* (${i.priority}): the reporter has not heard from an agent yet.`;
   if (response === 'warning') return `:warning: *First response due soon* (${i.priority}): reply in this thread or take the incident.`;
   return undefined;

@@ -95,8 +95,14 @@ export function wholeBusinessDays(minutes: number, hours: { start: string; end: 
   return minutes >= day && minutes % day === 0 ? minutes / day : undefined;
 }
 
+/** Building an Intl formatter costs far more than formatting; every filed report says its targets in words. */
+const unitFormats = new Map<string, Intl.NumberFormat>();
+
 /** "4 hours", "30 minuter", "5 días": a duration in the reporter's language, in its largest whole unit. */
 export function durationWords(minutes: number, locale: string): string {
   const [value, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+  const key = `${locale}|${unit}`;
+  let format = unitFormats.get(key);
+  if (!format) unitFormats.set(key, (format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' })));
+  return format.format(value);
 }
