@@ -103,7 +103,7 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
     // A finished conversation without an incident: a new message starts a new report with it (same channel),
     // unless it is no report at all ("thanks", "ok", a bare "1"): chat gets a short word, email gets nothing.
     const opening = stepOf(definition, definition.start);
-    const firstAsk = opening.ask ?? (opening.next && typeof opening.next === 'string' ? stepOf(definition, opening.next).ask : undefined);
+    const firstAsk = opening.ask ?? (typeof opening.next === 'string' ? stepOf(definition, opening.next).ask : undefined);
     if (text && firstAsk?.type === 'text' && firstAsk.reject && anyMatch(firstAsk.reject, text)) {
       const conversational = (state.data.channel as { conversational?: boolean } | undefined)?.conversational !== false;
       if (conversational) effects.push(reply(dialog, state, 'common.standby', {}));
