@@ -263,6 +263,8 @@ export interface AgentActions {
   comment(ref: string, input: { text: string; author: string; internal: boolean; idempotencyKey?: string; attachments?: AttachmentRef[]; eventId?: string }): Promise<IncidentView>;
   /** Throws a FrontlineError with code INVALID_TRANSITION for a status change the lifecycle forbids. */
   update(ref: string, patch: IncidentPatchInput, actor: string, options?: { eventId?: string }): Promise<IncidentView>;
+  /** Whether an agent-side platform event (the `eventId` of `comment`/`update`) has taken effect already. */
+  handled(eventId: string): Promise<boolean>;
   /** Incidents reported by the person behind a channel account, newest first (e.g. Slack App Home). */
   listForReporter(channel: string, externalUserId: string, options?: { openOnly?: boolean; limit?: number }): Promise<IncidentView[]>;
 }
@@ -274,6 +276,12 @@ export interface ChannelHost {
    * committed; a redelivered event resolves with `duplicate: true` and has no effect.
    */
   receive(message: InboundMessage): Promise<ReceiveResult>;
+  /**
+   * Many inbound events at once, e.g. a fetched batch of mail: the same effects as `receive` for each, in order
+   * per thread, with one transaction and a few statements for the whole batch where the core can (group commit).
+   * Results are in the order given. Events of one thread may be included; they are handled one after the other.
+   */
+  receiveMany(messages: InboundMessage[]): Promise<ReceiveResult[]>;
   /** Opens a conversation before the reporter writes (a web chat page), queueing the greeting. Idempotent. */
   open(conversation: Omit<InboundMessage, 'eventId' | 'text' | 'choice' | 'attachments' | 'occurredAt'>): Promise<{ conversationId: string }>;
   /**
@@ -294,6 +302,8 @@ export interface ChannelHost {
   /** Durable per-channel values (checkpoints, cursors) shared by every instance. */
   state: {
     get<T extends JsonValue>(key: string): Promise<T | undefined>;
+    /** Many keys in one query; keys without a value are absent from the map. */
+    getMany(keys: string[]): Promise<Map<string, JsonValue>>;
     set(key: string, value: JsonValue): Promise<void>;
   };
   /** Lookups for channels that must thread by their own signals (e.g. email headers). */
@@ -304,6 +314,21 @@ export interface ChannelHost {
     findByIncidentNumber(channel: string, number: number): Promise<ConversationMatch | undefined>;
     /** The newest conversation of this channel whose reference has these field values, active since `since`. */
     findRecentByReference(channel: string, fields: Record<string, string>, since: Date): Promise<ConversationMatch | undefined>;
+    /**
+     * The batch forms, one query for many mails. By id: the same conversation `findByMessageExternalIds` gives
+     * for `[id]` alone (a reporter conversation; the newest message wins); ids without one are absent.
+     */
+    findManyByMessageExternalIds(channel: string, externalIds: string[]): Promise<Map<string, ConversationMatch>>;
+    /** By incident number; numbers without a conversation of this channel are absent. */
+    findManyByIncidentNumbers(channel: string, numbers: number[]): Promise<Map<number, ConversationMatch>>;
+    /** `findRecentByReference` for each query, in the order given. */
+    findRecentByReferences(channel: string, queries: { fields: Record<string, string>; since: Date }[]): Promise<(ConversationMatch | undefined)[]>;
+    /**
+     * The options of the last bot message each conversation's reporter has received (delivered), for channels
+     * where an answer comes back as text ("1", "yes"). A conversation whose last delivered bot message asked
+     * nothing is absent.
+     */
+    lastDeliveredChoices(conversationIds: string[]): Promise<Map<string, Choice[]>>;
   };
   /** Per-address delivery status of a person's channel account (e.g. an email address whose mail bounced). */
   deliveries: {
@@ -312,6 +337,8 @@ export interface ChannelHost {
     markFailing(channel: string, address: string, failure: { status?: string; reason?: string }): Promise<boolean>;
     /** The address works again (the person wrote, or a later mail was accepted). */
     clear(channel: string, address: string): Promise<void>;
+    /** `clear` for many addresses in one statement. */
+    clearMany(channel: string, addresses: string[]): Promise<void>;
   };
   /** Agent-side incident actions (for channels that are also the agents' workspace). */
   incidents: AgentActions;

@@ -9,6 +9,8 @@ export function createMetrics() {
     registry,
     inboundEvents: new Counter({ name: 'frontline_inbound_events_total', help: 'Inbound platform events accepted', labelNames, registers: [registry] }),
     inboundDuplicates: new Counter({ name: 'frontline_inbound_duplicates_total', help: 'Inbound events ignored as redeliveries', labelNames, registers: [registry] }),
+    intakeConflicts: new Counter({ name: 'frontline_intake_conflicts_total', help: 'Intake transactions retried after a deadlock or serialization failure', registers: [registry] }),
+    intakeFallbacks: new Counter({ name: 'frontline_intake_batch_fallbacks_total', help: 'Batches that failed as a whole and were received one message at a time', registers: [registry] }),
     outboundSent: new Counter({ name: 'frontline_outbound_sent_total', help: 'Outbound messages delivered', labelNames, registers: [registry] }),
     outboundFailed: new Counter({ name: 'frontline_outbound_failed_total', help: 'Outbound delivery attempts that failed (will retry)', labelNames, registers: [registry] }),
     outboundDead: new Counter({ name: 'frontline_outbound_dead_total', help: 'Outbound messages given up on (dead letters)', labelNames, registers: [registry] }),

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/database.js';
 import type { IncidentService } from '../incidents/service.js';
 import { canTransition, OPEN_STATUSES, type IncidentStatus } from '../incidents/lifecycle.js';
+import { linkIncident } from '../incidents/insert.js';
 import { formatIncidentNumber } from '../incidents/number.js';
 import type { SlaConfig } from '../sla/config.js';
 import { durationWords, wholeBusinessDays } from '../sla/config.js';
@@ -153,7 +154,7 @@ export class DialogActions {
       tier: str(triage.tier) || undefined,
       confidential: triage.confidential === true,
     });
-    await tx.conversation.update({ where: { id: ctx.conversationId }, data: { incidentId: incident.id } });
+    await linkIncident(tx, ctx.conversationId, incident.id);
     ctx.incidentId = incident.id;
     return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale) };
   }

@@ -1,10 +1,11 @@
-import type { Author } from '../../channels/types.js';
 import type { Tx } from '../db/database.js';
 import { type IncidentChange, IncidentService } from '../incidents/service.js';
 import { formatIncidentNumber } from '../incidents/number.js';
 import { enqueueMessage, type OutboxTarget } from '../outbox/enqueue.js';
 import { DialogActions, type DialogServices } from './actions.js';
 import { type Dialog, type DialogEvent, type Effect, migrateStep, start, transition } from './engine.js';
+import { botReply } from './reply.js';
+import { saveSession } from './session-store.js';
 import { parseDialogState, type DialogState } from './state.js';
 
 export interface ConversationContext extends OutboxTarget {
@@ -21,8 +22,11 @@ export interface ConversationContext extends OutboxTarget {
 export class DialogRunner {
   private readonly actions: DialogActions;
   private readonly services: DialogServices;
-  /** Transactions running one of the dialog's own actions (e.g. the reporter's "cancel"): see `announces`. */
-  private readonly acting = new WeakSet<object>();
+  /**
+   * Conversations running one of the dialog's own actions (e.g. the reporter's "cancel"), per transaction: see
+   * `announces`. Per conversation, because one batch transaction carries many conversations' flows at once.
+   */
+  private readonly acting = new WeakMap<object, Set<string>>();
 
   constructor(
     private readonly dialogs: ReadonlyMap<string, Dialog>,
@@ -55,7 +59,7 @@ export class DialogRunner {
    * so the reporter gets one message, not two.
    */
   async announces(tx: Tx, conversationId: string, status: string): Promise<boolean> {
-    if (this.acting.has(tx)) return true;
+    if (this.acting.get(tx)?.has(conversationId)) return true;
     const session = await tx.dialogSession.findUnique({ where: { conversationId }, select: { definitionId: true, definitionVersion: true } });
     const dialog = session && this.pinned(session.definitionId, session.definitionVersion);
     return Boolean(dialog && dialog.definition.events[status]);
@@ -128,12 +132,11 @@ export class DialogRunner {
   private async apply(tx: Tx, dialog: Dialog, conversation: ConversationContext, state: DialogState, effects: Effect[]): Promise<DialogState> {
     let current = state;
     const queue = [...effects];
-    const bot: Author = { kind: 'bot' };
     while (queue.length > 0) {
       const effect = queue.shift()!;
       switch (effect.type) {
         case 'reply':
-          await enqueueMessage(tx, conversation, { text: effect.text, choices: effect.choices, ...(effect.form ? { form: effect.form } : {}), author: bot });
+          await enqueueMessage(tx, conversation, botReply(effect, current));
           break;
         case 'append_to_incident':
           if (conversation.incidentId) await this.services.incidents.addReporterMessage(tx, conversation.incidentId, effect.text, 'reporter', effect.attachments);
@@ -146,12 +149,14 @@ export class DialogRunner {
           break;
         case 'action': {
           const ctx = { contactId: conversation.contactId, conversationId: conversation.id, incidentId: conversation.incidentId, locale: current.locale };
-          this.acting.add(tx);
+          let acting = this.acting.get(tx);
+          if (!acting) this.acting.set(tx, (acting = new Set()));
+          acting.add(conversation.id);
           let result: Record<string, unknown>;
           try {
             result = await this.actions.run(tx, effect.action, effect.input, ctx);
           } finally {
-            this.acting.delete(tx);
+            acting.delete(conversation.id);
           }
           conversation.incidentId = ctx.incidentId;
           const [next, more] = transition(dialog, current, { type: 'action_result', action: effect.action, result });
@@ -165,24 +170,8 @@ export class DialogRunner {
   }
 
   private async save(tx: Tx, conversationId: string, dialog: Dialog, state: DialogState, version: number | undefined): Promise<void> {
-    // Plain SQL: one of the few statements every event runs, and the ORM's per-query CPU is most of its cost.
     const { id, version: definitionVersion } = dialog.definition;
-    const json = JSON.stringify(state);
-    if (version === undefined) {
-      await tx.$executeRaw`
-        INSERT INTO dialog_session (id, conversation_id, definition_id, definition_version, state, version, updated_at)
-        VALUES (gen_random_uuid(), ${conversationId}::uuid, ${id}, ${definitionVersion}, ${json}::jsonb, 0, now())
-        ON CONFLICT (conversation_id) DO UPDATE SET definition_id = EXCLUDED.definition_id,
-          definition_version = EXCLUDED.definition_version, state = EXCLUDED.state,
-          version = dialog_session.version + 1, updated_at = now()`;
-      return;
-    }
-    // The conversation row lock serialises writers; the version check is a second guard against lost updates.
-    const updated = await tx.$executeRaw`
-      UPDATE dialog_session SET definition_id = ${id}, definition_version = ${definitionVersion}, state = ${json}::jsonb,
-             version = ${version + 1}, updated_at = now()
-       WHERE conversation_id = ${conversationId}::uuid AND version = ${version}`;
-    if (updated !== 1) throw new Error(`dialog session of ${conversationId} changed concurrently`);
+    await saveSession(tx, { conversationId, definitionId: id, definitionVersion, state, version });
   }
 
   private dialog(id: string): Dialog {

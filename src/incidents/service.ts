@@ -6,6 +6,7 @@ import { ROUND_THE_CLOCK, type SlaClock } from '../sla/calendar.js';
 import { DEFAULT_SLA, dueTimes, type SlaPolicy } from '../sla/policy.js';
 import { clampLevel, DEFAULT_MATRIX, isPriority, type Priority, type PriorityMatrix, priorityOf } from '../sla/priority.js';
 import { assertTransition, type IncidentStatus } from './lifecycle.js';
+import { insertIncident } from './insert.js';
 import { formatIncidentNumber } from './number.js';
 
 export interface NewIncident {
@@ -71,29 +72,23 @@ export class IncidentService {
     const urgency = clampLevel(input.urgency ?? 3);
     const priority = priorityOf(impact, urgency, this.options.matrix ?? DEFAULT_MATRIX);
     const due = dueTimes(priority, now, this.options.sla ?? DEFAULT_SLA, this.clock);
-    const incident = await tx.incident.create({
-      data: {
-        title: input.title.slice(0, 200),
-        description: input.description,
-        reporterId: input.reporterId,
-        originConversationId: input.originConversationId ?? null,
-        category: input.category ?? null,
-        service: input.service ?? null,
-        impact,
-        urgency,
-        priority,
-        tier: input.tier ?? 'L1',
-        assignmentGroup: input.assignmentGroup ?? null,
-        confidential: input.confidential ?? false,
-        responseDueAt: due.responseDueAt,
-        resolutionDueAt: due.resolutionDueAt,
-        createdAt: now,
-      },
+    const incident = await insertIncident(tx, {
+      title: input.title.slice(0, 200),
+      description: input.description,
+      reporterId: input.reporterId,
+      originConversationId: input.originConversationId ?? null,
+      category: input.category ?? null,
+      service: input.service ?? null,
+      impact,
+      urgency,
+      priority,
+      tier: input.tier ?? 'L1',
+      assignmentGroup: input.assignmentGroup ?? null,
+      confidential: input.confidential ?? false,
+      responseDueAt: due.responseDueAt ?? null,
+      resolutionDueAt: due.resolutionDueAt ?? null,
+      createdAt: now,
     });
-    // Plain SQL: the row is not read back, and every filed incident pays the ORM's per-query CPU otherwise.
-    await tx.$executeRaw`
-      INSERT INTO incident_event (id, incident_id, type, actor, internal, data, created_at)
-      VALUES (gen_random_uuid(), ${incident.id}::uuid, 'created', 'bot', false, ${JSON.stringify({ priority, impact, urgency })}::jsonb, ${now})`;
     await this.emit(tx, { incident, kind: 'created', actor: 'bot' });
     return incident;
   }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { InboundMessage, ReceiveResult } from '../../channels/types.js';
 import type { DialogRunner } from '../dialog/runner.js';
 import { transition } from '../dialog/engine.js';
+import { botReply } from '../dialog/reply.js';
 import { parseDialogState } from '../dialog/state.js';
 import { authorLabel, sendPayload } from '../outbox/enqueue.js';
 
@@ -39,7 +40,7 @@ export async function receiveFast(pool: pg.Pool, runner: DialogRunner, msg: Inbo
     const replies = effects.flatMap((e) => {
       if (e.type !== 'reply') return [];
       const id = randomUUID();
-      const message = { text: e.text, choices: e.choices, ...(e.form ? { form: e.form } : {}), author: { kind: 'bot' as const } };
+      const message = botReply(e, next);
       return [{ id, author: authorLabel(message), text: e.text, choices: e.choices ?? null, payload: sendPayload(message, id), key: randomUUID() }];
     });
     // COMMIT travels with the writes. Had someone changed the session, WRITE_SQL fails (division by zero), the

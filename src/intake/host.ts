@@ -42,6 +42,7 @@ export function createChannelHost(deps: {
     },
     logger: deps.logger,
     receive: (message) => pipeline.receive(message),
+    receiveMany: (messages) => pipeline.receiveMany(messages),
     open: (c) => pipeline.open(c),
     mount(path: string, handler: RequestHandler | Router) {
       app.use(path, handler);

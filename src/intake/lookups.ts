@@ -1,77 +1,129 @@
-import type { ChannelHost, ConversationMatch, ConversationReference, DeliveryStatus } from '../../channels/types.js';
+import type { ChannelHost, Choice, ConversationMatch, ConversationReference, DeliveryStatus, JsonValue } from '../../channels/types.js';
 import type { Database } from '../db/database.js';
 
 type Row = { id: string; thread_key: string; reference: ConversationReference; reporter: string | null };
 
-const SELECT = `SELECT c.id::text, c.thread_key, c.reference,
-  (SELECT ci.external_id FROM channel_identity ci WHERE ci.contact_id = c.contact_id AND ci.channel = c.channel LIMIT 1) AS reporter
-  FROM conversation c`;
+const COLUMNS = `c.id::text, c.thread_key, c.reference,
+  (SELECT ci.external_id FROM channel_identity ci WHERE ci.contact_id = c.contact_id AND ci.channel = c.channel LIMIT 1) AS reporter`;
 
-const toMatch = (r: Row | undefined): ConversationMatch | undefined =>
-  r && { conversationId: r.id, threadKey: r.thread_key, reference: r.reference, reporterExternalId: r.reporter };
+const toMatch = (r: Row): ConversationMatch => ({ conversationId: r.id, threadKey: r.thread_key, reference: r.reference, reporterExternalId: r.reporter });
 
-/** Conversation lookups and durable channel state offered to adapters through the host. */
+/**
+ * Conversation lookups and durable channel state offered to adapters through the host. The batch forms
+ * (`…Many…`) serve a whole round of mail with one query per kind; the single forms run through them, so each
+ * lookup's SQL exists once. Plain SQL: these run for every mail and the ORM's per-query cost dominates on PGlite.
+ */
 export function createLookups(db: Database): Pick<ChannelHost, 'conversations' | 'deliveries'> & { stateFor(channel: string): ChannelHost['state'] } {
+  const conversations: ChannelHost['conversations'] = {
+    async findByMessageExternalIds(channel, externalIds) {
+      const found = await conversations.findManyByMessageExternalIds(channel, externalIds);
+      // The most specific id (first given) that has a conversation decides.
+      for (const id of externalIds) if (found.has(id)) return found.get(id);
+      return undefined;
+    },
+    async findManyByMessageExternalIds(channel, externalIds) {
+      if (externalIds.length === 0) return new Map();
+      const { rows } = await db.pool.query<Row & { key: string }>(
+        `SELECT DISTINCT ON (m.external_id) m.external_id AS key, ${COLUMNS}
+           FROM conversation c JOIN message m ON m.conversation_id = c.id
+          WHERE c.channel = $1 AND c.kind = 'reporter' AND m.external_id = ANY($2::text[])
+          ORDER BY m.external_id, m.seq DESC`,
+        [channel, [...new Set(externalIds)]],
+      );
+      return new Map(rows.map((r) => [r.key, toMatch(r)]));
+    },
+    async findByIncidentNumber(channel, number) {
+      return (await conversations.findManyByIncidentNumbers(channel, [number])).get(number);
+    },
+    async findManyByIncidentNumbers(channel, numbers) {
+      if (numbers.length === 0) return new Map();
+      // bigint: a subject token may carry more digits than an incident number can have.
+      const { rows } = await db.pool.query<Row & { key: string }>(
+        `SELECT DISTINCT ON (i.number) i.number::text AS key, ${COLUMNS}
+           FROM conversation c JOIN incident i ON i.origin_conversation_id = c.id
+          WHERE c.channel = $1 AND i.number = ANY($2::bigint[])
+          ORDER BY i.number`,
+        [channel, [...new Set(numbers)].map(String)],
+      );
+      return new Map(rows.map((r) => [Number(r.key), toMatch(r)]));
+    },
+    async findRecentByReference(channel, fields, since) {
+      return (await conversations.findRecentByReferences(channel, [{ fields, since }]))[0];
+    },
+    async findRecentByReferences(channel, queries) {
+      if (queries.length === 0) return [];
+      // updated_at is a timestamp without zone holding UTC (Prisma's convention): compare in UTC.
+      const { rows } = await db.pool.query<Row & { ord: number }>(
+        `SELECT q.ord::int AS ord, r.*
+           FROM unnest($2::text[], $3::timestamptz[]) WITH ORDINALITY AS q(fields, since, ord)
+           CROSS JOIN LATERAL (
+             SELECT ${COLUMNS} FROM conversation c
+              WHERE c.channel = $1 AND c.kind = 'reporter' AND c.reference @> q.fields::jsonb
+                AND c.updated_at >= (q.since AT TIME ZONE 'UTC')
+              ORDER BY c.updated_at DESC LIMIT 1) r`,
+        [channel, queries.map((q) => JSON.stringify(q.fields)), queries.map((q) => q.since)],
+      );
+      const out: (ConversationMatch | undefined)[] = queries.map(() => undefined);
+      for (const r of rows) out[r.ord - 1] = toMatch(r);
+      return out;
+    },
+    async lastDeliveredChoices(conversationIds) {
+      if (conversationIds.length === 0) return new Map();
+      // The transcript keeps every message's options: a channel need not remember them per send.
+      const { rows } = await db.pool.query<{ id: string; choices: unknown }>(
+        `SELECT DISTINCT ON (m.conversation_id) m.conversation_id::text AS id, m.choices
+           FROM message m
+          WHERE m.conversation_id = ANY($1::uuid[]) AND m.direction = 'out' AND m.author = 'bot' AND m.delivered_at IS NOT NULL
+          ORDER BY m.conversation_id, m.seq DESC`,
+        [conversationIds],
+      );
+      return new Map(rows.filter((r) => Array.isArray(r.choices) && r.choices.length > 0).map((r) => [r.id, r.choices as Choice[]]));
+    },
+  };
+  const deliveries: ChannelHost['deliveries'] = {
+    async get(channel, address) {
+      const { rows } = await db.pool.query<DeliveryRow>(
+        `SELECT failing_since, last_bounce_at, last_bounce_status, last_bounce_reason, bounce_count
+           FROM channel_identity WHERE channel = $1 AND external_id = $2 AND failing_since IS NOT NULL`,
+        [channel, address],
+      );
+      return rows[0] && toDeliveryStatus(rows[0]);
+    },
+    async markFailing(channel, address, failure) {
+      const { rowCount } = await db.pool.query(
+        `UPDATE channel_identity SET failing_since = COALESCE(failing_since, now()), last_bounce_at = now(),
+                last_bounce_status = $3, last_bounce_reason = $4, bounce_count = bounce_count + 1
+          WHERE channel = $1 AND external_id = $2`,
+        [channel, address, failure.status ?? null, failure.reason?.slice(0, 1000) ?? null],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    clear: (channel, address) => deliveries.clearMany(channel, [address]),
+    async clearMany(channel, addresses) {
+      if (addresses.length === 0) return;
+      // The count stays: it is the address's history; failing_since is what stops sends.
+      await db.pool.query(
+        `UPDATE channel_identity SET failing_since = NULL WHERE channel = $1 AND external_id = ANY($2::text[]) AND failing_since IS NOT NULL`,
+        [channel, [...new Set(addresses)]],
+      );
+    },
+  };
   return {
-    deliveries: {
-      async get(channel, address) {
-        const { rows } = await db.pool.query<DeliveryRow>(
-          `SELECT failing_since, last_bounce_at, last_bounce_status, last_bounce_reason, bounce_count
-             FROM channel_identity WHERE channel = $1 AND external_id = $2 AND failing_since IS NOT NULL`,
-          [channel, address],
-        );
-        return rows[0] && toDeliveryStatus(rows[0]);
-      },
-      async markFailing(channel, address, failure) {
-        const { rowCount } = await db.pool.query(
-          `UPDATE channel_identity SET failing_since = COALESCE(failing_since, now()), last_bounce_at = now(),
-                  last_bounce_status = $3, last_bounce_reason = $4, bounce_count = bounce_count + 1
-            WHERE channel = $1 AND external_id = $2`,
-          [channel, address, failure.status ?? null, failure.reason?.slice(0, 1000) ?? null],
-        );
-        return (rowCount ?? 0) > 0;
-      },
-      async clear(channel, address) {
-        // The count stays: it is the address's history; failing_since is what stops sends.
-        await db.pool.query(
-          `UPDATE channel_identity SET failing_since = NULL WHERE channel = $1 AND external_id = $2 AND failing_since IS NOT NULL`,
-          [channel, address],
-        );
-      },
-    },
-    conversations: {
-      async findByMessageExternalIds(channel, externalIds) {
-        if (externalIds.length === 0) return undefined;
-        const { rows } = await db.pool.query<Row>(
-          `${SELECT} JOIN message m ON m.conversation_id = c.id
-            WHERE c.channel = $1 AND c.kind = 'reporter' AND m.external_id = ANY($2::text[])
-            ORDER BY array_position($2::text[], m.external_id), m.seq DESC LIMIT 1`,
-          [channel, externalIds],
-        );
-        return toMatch(rows[0]);
-      },
-      async findByIncidentNumber(channel, number) {
-        const { rows } = await db.pool.query<Row>(
-          `${SELECT} JOIN incident i ON i.origin_conversation_id = c.id WHERE c.channel = $1 AND i.number = $2 LIMIT 1`,
-          [channel, number],
-        );
-        return toMatch(rows[0]);
-      },
-      async findRecentByReference(channel, fields, since) {
-        const { rows } = await db.pool.query<Row>(
-          `${SELECT} WHERE c.channel = $1 AND c.kind = 'reporter' AND c.reference @> $2::jsonb AND c.updated_at >= $3
-            ORDER BY c.updated_at DESC LIMIT 1`,
-          [channel, JSON.stringify(fields), since],
-        );
-        return toMatch(rows[0]);
-      },
-    },
+    deliveries,
+    conversations,
     stateFor(channel) {
-      // Plain SQL: these run for many mails (choices, checkpoints) and the ORM's per-query cost dominates on PGlite.
-      return {
+      const state: ChannelHost['state'] = {
         async get(key) {
-          const { rows } = await db.pool.query<{ value: unknown }>('SELECT value FROM channel_state WHERE channel = $1 AND key = $2', [channel, key]);
-          return (rows[0]?.value ?? undefined) as never;
+          return (await state.getMany([key])).get(key) as never;
+        },
+        async getMany(keys) {
+          if (keys.length === 0) return new Map();
+          const { rows } = await db.pool.query<{ key: string; value: JsonValue | null }>(
+            'SELECT key, value FROM channel_state WHERE channel = $1 AND key = ANY($2::text[])',
+            [channel, [...new Set(keys)]],
+          );
+          // A stored JSON null is "no value", as for `get`.
+          return new Map(rows.filter((r) => r.value !== null).map((r) => [r.key, r.value as JsonValue]));
         },
         async set(key, value) {
           await db.pool.query(
@@ -81,6 +133,7 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
           );
         },
       };
+      return state;
     },
   };
 }

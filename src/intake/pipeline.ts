@@ -1,10 +1,11 @@
 import type { InboundMessage, ReceiveResult } from '../../channels/types.js';
 import type { Database, Tx } from '../db/database.js';
-import type { DialogRunner, ConversationContext, SessionRow } from '../dialog/runner.js';
+import type { DialogRunner, ConversationContext } from '../dialog/runner.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { receiveFast } from './fast-path.js';
 import { resolveContact } from './identity.js';
+import { recordEvent, storeInbound, upsertConversation } from './steps.js';
 
 export interface OpenConversation {
   channel: string;
@@ -34,58 +35,108 @@ export class IntakePipeline {
 
   async receive(msg: InboundMessage): Promise<ReceiveResult> {
     const timer = this.metrics.dialogStep.startTimer({ channel: msg.channel });
-    const result = (await this.tryFast(msg)) ?? (await this.transaction(async (tx) => {
-      const fresh = await tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO inbound_event (id, channel, external_id, received_at)
-        VALUES (gen_random_uuid(), ${msg.channel}, ${msg.eventId}, now())
-        ON CONFLICT (channel, external_id) DO NOTHING RETURNING id::text`;
-      if (fresh.length === 0) {
-        const conv = await tx.conversation.findUnique({
-          where: { channel_threadKey: { channel: msg.channel, threadKey: msg.threadKey } },
-          select: { id: true },
-        });
-        return { duplicate: true, conversationId: conv?.id ?? '' };
-      }
-      const conversation = await this.conversation(tx, msg);
-      // One statement stores the message and loads the dialog session (a round trip is most of a statement's
-      // cost). A pressed button is stored with the label the reporter saw on the last question offering choices.
-      const [row] = await tx.$queryRaw<(SessionRow & { message_id: string })[]>`
-        WITH msg AS (
-          INSERT INTO message (id, conversation_id, direction, author, text, external_id, attachments, created_at)
-          VALUES (gen_random_uuid(), ${conversation.id}::uuid, 'in', 'reporter',
-                  COALESCE(${msg.text ?? null}::text,
-                           (SELECT ch.value->>'label'
-                              FROM (SELECT choices FROM message
-                                     WHERE conversation_id = ${conversation.id}::uuid AND direction = 'out' AND choices IS NOT NULL
-                                     ORDER BY seq DESC LIMIT 1) last,
-                                   jsonb_array_elements(CASE WHEN jsonb_typeof(last.choices) = 'array' THEN last.choices ELSE '[]'::jsonb END)
-                                     WITH ORDINALITY AS ch(value, ord)
-                             WHERE ch.value->>'id' = ${msg.choice ?? null}::text ORDER BY ch.ord LIMIT 1),
-                           ${msg.choice ?? null}::text, ''),
-                  ${msg.eventId}, ${msg.attachments?.length ? JSON.stringify(msg.attachments) : null}::jsonb, now())
-          RETURNING id)
-        SELECT (SELECT id::text FROM msg) AS message_id, s.definition_id AS "definitionId",
-               s.definition_version AS "definitionVersion", s.state, s.version
-          FROM (SELECT 1) one LEFT JOIN dialog_session s ON s.conversation_id = ${conversation.id}::uuid`;
-      const session = row!.definitionId === null ? undefined : { definitionId: row!.definitionId, definitionVersion: row!.definitionVersion, state: row!.state, version: row!.version };
-      await this.runner.handle(tx, conversation, {
-        type: 'message',
-        text: msg.text,
-        choice: msg.choice,
-        attachments: msg.attachments,
-        ...(msg.fields ? { fields: msg.fields } : {}),
-      }, { session });
-      return { duplicate: false, conversationId: conversation.id, messageId: row!.message_id };
-    }));
+    const result = (await this.tryFast(msg)) ?? (await this.transaction((tx) => this.step(tx, msg)));
     timer();
-    if (result.duplicate) {
-      this.metrics.inboundDuplicates.inc({ channel: msg.channel });
-      this.logger.debug({ channel: msg.channel, eventId: msg.eventId }, 'duplicate inbound event ignored');
-    } else {
-      this.metrics.inboundEvents.inc({ channel: msg.channel });
-      this.onCommitted();
-    }
+    this.counted([msg], [result]);
     return result;
+  }
+
+  /**
+   * See `ChannelHost.receiveMany`. Messages are split into rounds holding each thread at most once (a thread's
+   * messages keep their order across rounds); a round is one transaction in which every message runs its own
+   * flow concurrently, and the flows' statements are grouped (db/coalesce.ts): a round of fifty new mails costs
+   * about as many statements as one. A large round runs as two such transactions at once, so that one's
+   * JavaScript runs while the database works on the other's statements.
+   */
+  async receiveMany(messages: InboundMessage[]): Promise<ReceiveResult[]> {
+    if (messages.length === 1) return [await this.receive(messages[0]!)];
+    const results = new Array<ReceiveResult>(messages.length);
+    for (const round of rounds(messages)) {
+      // One connection (the embedded database) runs one transaction at a time: splitting would only add statements.
+      const parts = this.db.pool.options.max > 1 ? halves(round, (i) => `${messages[i]!.channel}\u0000${messages[i]!.user.externalId}`) : [round];
+      const settled = await Promise.allSettled(parts.map((part) => this.receiveRound(part.map((i) => messages[i]!))));
+      settled.forEach((s, p) => {
+        if (s.status === 'fulfilled') parts[p]!.forEach((i, k) => (results[i] = s.value[k]!));
+      });
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+    return results;
+  }
+
+  /**
+   * Independent messages in one transaction. Should it fail as a whole (a conflict that outlasted the retries, or
+   * one bad message), the messages are received one by one, so one message cannot hold up the others; the first
+   * error is then reported (the caller retries, and the others are duplicates by then).
+   */
+  private async receiveRound(messages: InboundMessage[]): Promise<ReceiveResult[]> {
+    const timer = this.metrics.dialogStep.startTimer({ channel: messages[0]!.channel });
+    try {
+      const out = await this.transaction((tx) => Promise.all(messages.map((m) => this.step(tx, m))));
+      timer();
+      this.counted(messages, out);
+      return out;
+    } catch (err) {
+      this.metrics.intakeFallbacks.inc();
+      this.logger.warn({ err, messages: messages.length }, 'batch intake failed; receiving its messages one by one');
+      const out: ReceiveResult[] = [];
+      let failure: unknown;
+      for (const m of messages) {
+        try {
+          out.push(await this.receive(m));
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+      if (failure !== undefined) throw failure;
+      return out;
+    }
+  }
+
+  /**
+   * One inbound event inside the caller's transaction: record the event under its unique key (a redelivery
+   * stops here), resolve person and conversation (locking it), store the message with the session loaded, and
+   * run the dialog step, whose state, transcript, incident changes and outbox rows commit with it.
+   */
+  private async step(tx: Tx, msg: InboundMessage): Promise<ReceiveResult> {
+    if (!(await recordEvent(tx, msg.channel, msg.eventId))) {
+      const conv = await tx.conversation.findUnique({
+        where: { channel_threadKey: { channel: msg.channel, threadKey: msg.threadKey } },
+        select: { id: true },
+      });
+      return { duplicate: true, conversationId: conv?.id ?? '' };
+    }
+    const conversation = await this.conversation(tx, msg);
+    const stored = await storeInbound(tx, {
+      conversationId: conversation.id,
+      text: msg.text ?? null,
+      choice: msg.choice ?? null,
+      eventId: msg.eventId,
+      attachments: msg.attachments?.length ? msg.attachments : null,
+    });
+    await this.runner.handle(tx, conversation, {
+      type: 'message',
+      text: msg.text,
+      choice: msg.choice,
+      attachments: msg.attachments,
+      ...(msg.fields ? { fields: msg.fields } : {}),
+    }, { session: stored.session });
+    return { duplicate: false, conversationId: conversation.id, messageId: stored.messageId };
+  }
+
+  private counted(messages: InboundMessage[], results: ReceiveResult[]): void {
+    let committed = false;
+    results.forEach((result, i) => {
+      const msg = messages[i]!;
+      if (result.duplicate) {
+        this.metrics.inboundDuplicates.inc({ channel: msg.channel });
+        this.logger.debug({ channel: msg.channel, eventId: msg.eventId }, 'duplicate inbound event ignored');
+      } else {
+        this.metrics.inboundEvents.inc({ channel: msg.channel });
+        committed = true;
+      }
+    });
+    if (committed) this.onCommitted();
   }
 
   private async tryFast(msg: InboundMessage): Promise<ReceiveResult | undefined> {
@@ -117,22 +168,14 @@ export class IntakePipeline {
   /** Finds or creates the conversation and takes its row lock: one event per conversation at a time. */
   private async conversation(tx: Tx, msg: OpenConversation): Promise<ConversationContext> {
     const contactId = await resolveContact(tx, msg.channel, msg.user);
-    const rows = await tx.$queryRaw<{ id: string; contact_id: string; locale: string | null; incident_id: string | null }[]>`
-      INSERT INTO conversation (id, channel, thread_key, reference, locale, contact_id, created_at, updated_at)
-      VALUES (gen_random_uuid(), ${msg.channel}, ${msg.threadKey}, ${JSON.stringify(msg.reference)}::jsonb,
-              -- the language a person chose or was detected in before wins over the channel's guess
-              COALESCE((SELECT locale FROM contact WHERE id = ${contactId}::uuid), ${msg.locale ?? msg.user.locale ?? null}),
-              ${contactId}::uuid, now(), now())
-      ON CONFLICT (channel, thread_key) DO UPDATE SET reference = EXCLUDED.reference, updated_at = now()
-      RETURNING id::text, contact_id::text, locale, incident_id::text`;
-    const row = rows[0]!;
-    return {
-      id: row.id,
+    const row = await upsertConversation(tx, {
       channel: msg.channel,
-      contactId: row.contact_id,
-      locale: row.locale ?? 'en',
-      incidentId: row.incident_id,
-    };
+      threadKey: msg.threadKey,
+      reference: msg.reference,
+      contactId,
+      locale: msg.locale ?? msg.user.locale ?? null,
+    });
+    return { id: row.id, channel: msg.channel, contactId: row.contactId, locale: row.locale ?? 'en', incidentId: row.incidentId };
   }
 
   /** Runs `fn` in a transaction, retrying on deadlocks and serialization failures. */
@@ -142,6 +185,7 @@ export class IntakePipeline {
         return await this.db.prisma.$transaction(fn, { maxWait: 30_000, timeout: 30_000 });
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+        this.metrics.intakeConflicts.inc();
         this.logger.debug({ err, attempt }, 'transaction conflict, retrying');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
       }
@@ -154,4 +198,40 @@ function isRetryable(err: unknown): boolean {
   if (e.code === 'P2034') return true;
   const code = e.meta?.code ?? e.cause?.code ?? e.code;
   return (code !== undefined && RETRYABLE_PG.has(code)) || /deadlock detected|could not serialize/i.test(e.message ?? '');
+}
+
+/**
+ * Indexes of `messages` split into rounds in which every thread appears at most once, in order: the k-th message
+ * of a thread goes to round k.
+ */
+export function rounds(messages: readonly Pick<InboundMessage, 'channel' | 'threadKey'>[]): number[][] {
+  const seen = new Map<string, number>();
+  const out: number[][] = [];
+  messages.forEach((m, i) => {
+    const key = `${m.channel}\u0000${m.threadKey}`;
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    (out[k] ??= []).push(i);
+  });
+  return out;
+}
+
+/** Below this many messages a round is one transaction: splitting would only add statements. */
+const SPLIT_FROM = 16;
+
+/**
+ * A round in two parts of about equal size, keeping the messages of one person together (two transactions
+ * creating the same new contact would wait on each other); one part when the round is small.
+ */
+export function halves(round: number[], personOf: (i: number) => string): number[][] {
+  if (round.length < SPLIT_FROM) return [round];
+  const parts: [number[], number[]] = [[], []];
+  const placed = new Map<string, 0 | 1>();
+  for (const i of round) {
+    const person = personOf(i);
+    let p = placed.get(person);
+    if (p === undefined) placed.set(person, (p = parts[0].length <= parts[1].length ? 0 : 1));
+    parts[p].push(i);
+  }
+  return parts.filter((part) => part.length > 0);
 }

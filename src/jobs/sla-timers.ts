@@ -1,3 +1,4 @@
+import { coalesced } from '../db/coalesce.js';
 import type { Incident, Tx } from '../db/database.js';
 import type { IncidentChange, IncidentService } from '../incidents/service.js';
 import type { Logger } from '../logger.js';
@@ -125,16 +126,24 @@ export class SlaTimers {
     }
   }
 
-  /** One statement for all of an incident's milestones (it runs inside every incident change). */
+  /**
+   * One statement for all of an incident's milestones (it runs inside every incident change); the incidents
+   * filed by concurrent flows of one batch transaction share it.
+   */
   private async send(tx: Tx, incidentId: string, planned: PlannedMilestone[]): Promise<void> {
     if (!planned.length) return;
-    await this.boss.insert(planned.map((p) => ({
+    await coalesced(tx, this.insertJobs).load({ incidentId, planned });
+  }
+
+  private readonly insertJobs = async (tx: Tx, batches: readonly { incidentId: string; planned: PlannedMilestone[] }[]): Promise<void[]> => {
+    await this.boss.insert(batches.flatMap(({ incidentId, planned }) => planned.map((p) => ({
       name: MILESTONE_QUEUE,
       data: { incidentId, milestone: p.milestone, at: p.at.toISOString() } satisfies MilestoneJob,
       startAfter: p.at,
       singletonKey: `${incidentId}:${p.milestone}:${p.at.getTime()}`,
       // Breaches before warnings when both are due at once (e.g. after an outage).
       priority: p.milestone.endsWith('breach') ? 1 : 0,
-    })), { db: txExecutor(tx) });
-  }
+    }))), { db: txExecutor(tx) });
+    return batches.map(() => undefined);
+  };
 }

@@ -1,28 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelAdapter, ChannelHost, InboundMessage } from '../../channels/types.js';
+import type { InboundMessage } from '../../channels/types.js';
 import { eventually, startTestApp, type TestApp } from '../helpers/app.js';
 import { DB_KINDS } from '../helpers/databases.js';
+import { RecordingChannel } from '../helpers/recording-channel.js';
 
-/** A channel that records what it is asked to send; inbound events are injected through the real host. */
-class RecordingChannel implements ChannelAdapter {
-  readonly name = 'rec';
-  readonly capabilities = { buttons: true, threads: true, edit: false, attachments: false, maxTextLength: 4000, markup: 'plain' as const };
-  readonly sent: { threadKey: string; text: string }[] = [];
-  host!: ChannelHost;
-  async start(host: ChannelHost) { this.host = host; }
-  async stop() {}
-  encodeThreadKey(ref: { t?: unknown }) { return `rec:${String(ref.t)}`; }
-  decodeThreadKey(key: string) { return { t: key.slice(4) }; }
-  async health() { return { ok: true }; }
-  async send(ref: { t?: unknown }, m: { text: string }) {
-    this.sent.push({ threadKey: `rec:${String(ref.t)}`, text: m.text });
-    return {};
-  }
-}
-
-const inbound = (thread: string, eventId: string, text: string, user = `user-${thread}`): InboundMessage => ({
-  channel: 'rec', eventId, threadKey: `rec:${thread}`, reference: { t: thread }, user: { externalId: user }, text,
-});
+const inbound = (thread: string, eventId: string, text: string, user = `user-${thread}`): InboundMessage =>
+  new RecordingChannel().inbound(thread, eventId, text, user);
 
 describe.each(DB_KINDS)('intake pipeline ($kind)', ({ kind, skip }) => {
   let t: TestApp;
