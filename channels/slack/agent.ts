@@ -120,7 +120,9 @@ export async function agentMessage(rt: SlackRuntime, e: MessageEvent): Promise<v
   if (!edited && text.startsWith('!')) return command(rt, card.number, name, text, where, eventId);
   if (isNote) text = text.slice(prefix.length).trim();
   if (edited) text = isNote ? `(edited) ${text}` : `Correction: ${text}`;
-  const files = !edited && !isNote && e.files?.length ? await relayableFiles(rt, card.number, name, e.files, where) : undefined;
+  // A redelivered event changes nothing (see eventId): do not download and store its files again either.
+  const relay = !edited && !isNote && e.files?.length && !(await rt.host.incidents.handled(eventId));
+  const files = relay ? await relayableFiles(rt, card.number, name, e.files!, where) : undefined;
   if (files?.note) text = [text, files.note].filter(Boolean).join('\n');
   if (!text && files?.attachments.length) text = `Shared ${files.attachments.map((a) => `"${a.filename}"`).join(', ')}`;
   if (!text) return;

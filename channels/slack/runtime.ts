@@ -52,7 +52,10 @@ export class SlackRuntime {
     };
     let text = input.text;
     let attachments: AttachmentRef[] | undefined;
-    if (input.files?.length) {
+    // A redelivered event (Slack retries when the ack was slow) already has its message and files: the intake
+    // will call it a duplicate, so do not download and store the files a second time.
+    const redelivered = input.files?.length ? await this.host.conversations.findByMessageExternalIds('slack', [input.eventId]) : undefined;
+    if (input.files?.length && !redelivered) {
       const { conversationId } = await this.host.open(conversation); // files are stored per conversation
       const { files, skipped } = await downloadSlackFiles(this, input.files);
       attachments = [];

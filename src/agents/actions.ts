@@ -27,6 +27,11 @@ export function createAgentActions(db: Database, incidents: IncidentService, pip
     },
     comment: (ref, input) => run(async (tx) => toChannelIncidentView(tx, await incidents.comment(tx, ref, input)), ref, input.eventId),
     update: (ref, patch, actor, options) => run(async (tx) => toChannelIncidentView(tx, await incidents.update(tx, ref, patch, actor)), ref, options?.eventId),
+    async handled(eventId) {
+      const { channel, key } = eventKey(eventId);
+      const { rows } = await db.pool.query('SELECT 1 FROM inbound_event WHERE channel = $1 AND external_id = $2', [channel, key]);
+      return rows.length > 0;
+    },
     async listForReporter(channel, externalUserId, options = {}) {
       const identity = await db.prisma.channelIdentity.findUnique({ where: { channel_externalId: { channel, externalId: externalUserId } }, select: { contactId: true } });
       if (!identity) return [];
@@ -40,12 +45,18 @@ export function createAgentActions(db: Database, incidents: IncidentService, pip
   };
 }
 
-/** `channel:key` of an agent-side platform event, in the table the intake pipeline uses; false when seen before. */
-async function recordEvent(tx: Tx, eventId: string): Promise<boolean> {
+/** Where an agent-side platform event `channel:rest` is recorded: the intake's table, under `agent:rest`. */
+function eventKey(eventId: string): { channel: string; key: string } {
   const [channel, ...rest] = eventId.split(':');
+  return { channel: channel ?? 'agent', key: `agent:${rest.join(':')}` };
+}
+
+/** Records an agent-side platform event with its effects; false when it was recorded before. */
+async function recordEvent(tx: Tx, eventId: string): Promise<boolean> {
+  const { channel, key } = eventKey(eventId);
   const fresh = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO inbound_event (id, channel, external_id, received_at)
-    VALUES (gen_random_uuid(), ${channel ?? 'agent'}, ${`agent:${rest.join(':')}`}, now())
+    VALUES (gen_random_uuid(), ${channel}, ${key}, now())
     ON CONFLICT (channel, external_id) DO NOTHING RETURNING id::text`;
   return fresh.length > 0;
 }

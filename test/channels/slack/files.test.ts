@@ -65,6 +65,35 @@ for (const { kind, skip } of DB_KINDS) {
       expect(world.slack.callsOf('files.info').length).toBeGreaterThan(0);
     });
 
+    it('a redelivered file event stores nothing again', async () => {
+      const reporter = world.newReporter('Gustav');
+      const number = await world.reportByDm('The scanner on floor 2 is offline', reporter);
+      const shared = await world.shareFiles(reporter.dm, reporter.id, 'The error on its display', [{ name: 'display.jpg', mimetype: 'image/jpeg', data: png(3_000, 9) }]);
+      const stored = () => world.app.frontline.db.prisma.attachment.count({ where: { filename: 'display.jpg' } });
+      await eventually(async () => (await stored()) === 1, 10_000, 'the file stored');
+      await eventually(async () => (await world.app.frontline.db.prisma.message.count({ where: { text: 'The error on its display' } })) === 1, 10_000, 'the message');
+      const downloads = world.slack.calls.filter((c) => c.method === 'file.download').length;
+      // Slack retries the same event (same body, X-Slack-Retry-Num) when it missed the ack.
+      const again = await postToSlackEndpoint(world.app.url, shared.body, { secret: SECRET, retryNum: 1 });
+      expect(again.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await stored()).toBe(1);
+      expect(world.slack.calls.filter((c) => c.method === 'file.download').length).toBe(downloads);
+      expect(await world.app.frontline.db.prisma.message.count({ where: { text: 'The error on its display' } })).toBe(1);
+
+      // The same for an agent's file in the card's thread.
+      const card = await cardOf(number);
+      const guide = await world.shareFiles(TRIAGE, AGENT.id, 'Reset guide', [{ name: 'reset.pdf', mimetype: 'application/pdf', data: png(2_000, 4) }], { threadTs: card.ts });
+      await world.expectPosted(/Reset guide/, { channel: reporter.dm });
+      const guides = () => world.app.frontline.db.prisma.attachment.count({ where: { filename: 'reset.pdf' } });
+      expect(await guides()).toBe(1);
+      const agentDownloads = world.slack.calls.filter((c) => c.method === 'file.download').length;
+      expect((await postToSlackEndpoint(world.app.url, guide.body, { secret: SECRET, retryNum: 1 })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await guides()).toBe(1);
+      expect(world.slack.calls.filter((c) => c.method === 'file.download').length).toBe(agentDownloads);
+    });
+
     it('files sent while reporting (web chat) appear in the new card’s thread', async () => {
       const chat = await new WebchatClient(world.app.url).open();
       const shot = png(4_000, 7);
