@@ -24,7 +24,7 @@ const INCIDENT_IN_TEXT = /\bINC-(\d{1,12})\b/;
 
 export interface EmailAdapterOptions {
   /** Overrides for the IMAP supervisor (tests shorten backoff and IDLE delays). */
-  imap?: Partial<Omit<ImapSourceOptions, 'onMail' | 'checkpoint' | 'logger'>>;
+  imap?: Partial<Omit<ImapSourceOptions, 'onMail' | 'onMails' | 'checkpoint' | 'logger'>>;
   /** Extra nodemailer transport options (TLS, pooling). */
   smtpTransport?: SmtpSenderConfig['transport'];
   /** Do not connect to IMAP (mail is fed through `handleMail`, e.g. replays and benchmarks). */
@@ -47,8 +47,13 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     markup: 'plain',
     conversational: false, // [dialog] a complete report is filed at once (see README, Dialogs)
   };
-  /** After a UIDVALIDITY change the mailbox is re-scanned and Message-IDs tell what was handled: keep them. */
-  readonly retention = { keepInboundEvents: true };
+  readonly retention = {
+    // After a UIDVALIDITY change the mailbox is re-scanned and Message-IDs tell what was handled: keep them.
+    keepInboundEvents: true,
+    // Options of the last bot mail, remembered per conversation before the transcript served them (until stop 8);
+    // nothing writes them any more, so the daily housekeeping removes them once they are a month old.
+    ephemeralState: [{ prefix: 'choices:', maxAgeDays: 30 }],
+  };
 
   private host: ChannelHost | undefined;
   private intake: EmailIntake | undefined;
@@ -92,14 +97,12 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
         },
         save: (state) => host.state.set(checkpointKey, { uidValidity: state.uidValidity, lastUid: state.lastUid }),
       },
-      onMail: async (raw) => {
-        await this.handleMail(raw);
+      // A round of independent mails: one batch through the intake (batched lookups, one receiveMany).
+      onFetched: (raws) => this.intake?.prefetch(raws),
+      onMails: async (mails) => {
+        await this.handleMails(mails.map((m) => m.raw));
       },
-      knownMessageIds: async (ids) => {
-        const known = new Set<string>();
-        for (const id of ids) if (await host.conversations.findByMessageExternalIds(this.name, [id])) known.add(id);
-        return known;
-      },
+      knownMessageIds: async (ids) => new Set((await host.conversations.findManyByMessageExternalIds(this.name, ids)).keys()),
       ...this.options.imap,
     });
     // Connecting happens in the background: a mail server that is down must not stop the whole service.
@@ -117,10 +120,16 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     return this.source ? this.source.whenConnected() : Promise.resolve();
   }
 
-  /** Runs one raw mail through the intake (what the IMAP source does for every new mail). */
+  /** Runs one raw mail through the intake (replays, tests). */
   handleMail(raw: Buffer): Promise<IntakeOutcome> {
     if (!this.intake) throw new Error('the email channel is not started');
     return this.intake.handle(raw);
+  }
+
+  /** Runs raw mails through the intake as one batch (what the IMAP source does for every round of new mail). */
+  handleMails(raws: Buffer[]): Promise<IntakeOutcome[]> {
+    if (!this.intake) throw new Error('the email channel is not started');
+    return this.intake.handleMany(raws);
   }
 
   encodeThreadKey(reference: EmailReference): string {
@@ -163,10 +172,6 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
       automatic: message.author.kind !== 'agent',
       idempotencyKey: context.idempotencyKey,
     });
-    if (message.author.kind === 'bot') {
-      // Remember the options of the last question, so "1" or "yes" in the reply maps to the right choice.
-      await host.state.set(stateKeys.choices(context.conversationId), message.choices?.length ? message.choices.map((c) => ({ id: c.id, label: c.label })) : null);
-    }
     if (incidentNumber) await this.rememberIncident(context.conversationId, incidentNumber);
     // A soft failure (4.x.x) is over once a later mail is accepted.
     if (failing && sent.accepted.map((a) => a.toLowerCase()).includes(reference.to)) await host.deliveries.clear(this.name, reference.to);

@@ -64,3 +64,17 @@ export function independentQueues<T extends Omit<BatchMail, 'source'>>(mails: T[
   });
   return [...queues.values()];
 }
+
+/**
+ * Rounds of mutually independent mails: round k holds the k-th mail of every queue, in UID order, cut into
+ * chunks of at most `maxSize`. Handling the rounds one after the other keeps each queue in order.
+ */
+export function roundsOf<T extends { uid: number }>(queues: T[][], maxSize = 50): T[][] {
+  const rounds: T[][] = [];
+  const depth = Math.max(0, ...queues.map((q) => q.length));
+  for (let k = 0; k < depth; k++) {
+    const round = queues.flatMap((q) => (k < q.length ? [q[k]!] : [])).sort((a, b) => a.uid - b.uid);
+    for (let i = 0; i < round.length; i += maxSize) rounds.push(round.slice(i, i + maxSize));
+  }
+  return rounds;
+}

@@ -47,10 +47,7 @@ export function advanceReference(previous: EmailReference, mail: { messageId: st
 /** Durable per-channel state keys (host.state). */
 export const stateKeys = {
   checkpoint: (user: string, mailbox: string) => `imap-checkpoint:${user}:${mailbox}`,
-  /** Choices of the last bot mail of a conversation, so "1" or "yes" can be mapped to a choice id. */
-  choices: (conversationId: string) => `choices:${conversationId}`,
   /** Incident number of a conversation, for the subject token of mails that do not carry it. */
   incident: (conversationId: string) => `incident:${conversationId}`,
 };
 
-export const storedChoicesSchema = z.array(z.object({ id: z.string(), label: z.string() }));

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { findSubjectToken, normaliseSubject } from './subject.js';
 
 /**
@@ -102,3 +103,30 @@ export async function resolveThread(
 
   return { kind: 'new', threadRoot: threadRootOf(mail) };
 }
+
+/** The lookups of {@link ThreadLookup} for many mails at once: one call (one query) per kind and step. */
+export interface BatchThreadLookup {
+  findByMessageIds(idLists: string[][]): Promise<ThreadCandidate[][]>;
+  findBySubjectTokens(incidentNumbers: number[]): Promise<(ThreadCandidate | undefined)[]>;
+  findRecent(queries: RecentQuery[]): Promise<ThreadCandidate[][]>;
+}
+
+/**
+ * `resolveThread` for many mails, the decisions unchanged: every mail runs it against loaders that group the
+ * lookups issued in the same tick (DataLoader, as the core's statements), so a round of mails costs one query per
+ * step that any mail reaches (headers, then token, then subject), not one per mail. The mails must be independent
+ * of each other (none would find another's conversation).
+ */
+export async function resolveThreads(mails: ThreadableMail[], lookup: BatchThreadLookup, options: ThreadingOptions = {}): Promise<ThreadMatch[]> {
+  const byIds = new DataLoader((lists: readonly string[][]) => lookup.findByMessageIds([...lists]), { cache: false });
+  const byToken = new DataLoader((numbers: readonly number[]) => lookup.findBySubjectTokens([...numbers]), { cache: false });
+  const recent = new DataLoader((queries: readonly RecentQuery[]) => lookup.findRecent([...queries]), { cache: false });
+  const batched: ThreadLookup = {
+    findByMessageIds: (ids) => byIds.load(ids),
+    findBySubjectToken: (n) => byToken.load(n),
+    findRecent: (sender, normalisedSubject, since) => recent.load({ sender, normalisedSubject, since }),
+  };
+  return Promise.all(mails.map((mail) => resolveThread(mail, batched, options)));
+}
+
+type RecentQuery = { sender: string; normalisedSubject: string; since: Date };

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmailAdapter } from '../../channels/email/adapter.js';
+import { parseEmailSettings } from '../../channels/email/settings.js';
 import type { ChannelAdapter } from '../../channels/types.js';
 import { HOUSEKEEPING_QUEUE } from '../../src/jobs/timers.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -30,21 +32,28 @@ describe.each(DB_KINDS)('daily housekeeping ($kind)', ({ kind, skip }) => {
     await state('slack', 'form:C1:1.000', 9);
     await state('slack', 'form:C1:2.000', 1);
     await state('slack', 'card:abc', 90);
+    await state('email', 'choices:old-conversation', 45); // written before stop 8, read by nothing now
+    await state('email', 'choices:recent-conversation', 2); // an instance of the previous version during an upgrade
+    await state('email', 'imap-checkpoint:support:INBOX', 400);
 
-    // The adapters' retention declarations, as the real ones say them (email keeps keys; Slack's forms expire).
+    // The adapters' retention declarations (the email adapter's own: it keeps keys; old option lists expire;
+    // Slack's forms expire).
+    const email = new EmailAdapter(parseEmailSettings({ IMAP_HOST: 'imap.example.com', IMAP_USER: 'support', IMAP_PASSWORD: 'p', SMTP_HOST: 'smtp.example.com', SUPPORT_ADDRESS: 'support@example.com' }));
     const channels = [
       { name: 'webchat' },
-      { name: 'email', retention: { keepInboundEvents: true } },
+      { name: 'email', retention: email.retention },
       { name: 'slack', retention: { ephemeralState: [{ prefix: 'form:', maxAgeDays: 7 }] } },
     ] as unknown as ChannelAdapter[];
     const { Housekeeping } = await import('../../src/jobs/housekeeping.js');
     const result = await new Housekeeping(t.frontline.db, () => channels, 30).run(new Date(now));
-    expect(result).toEqual({ inboundEvents: 2, channelState: 1 });
+    expect(result).toEqual({ inboundEvents: 2, channelState: 2 });
 
     const left = await pool.query<{ external_id: string }>(`SELECT external_id FROM inbound_event WHERE external_id IN ('old-1', 'old-2', 'recent', '<old@example.com>') ORDER BY 1`);
     expect(left.rows.map((r) => r.external_id)).toEqual(['<old@example.com>', 'recent']);
     const keys = await pool.query<{ key: string }>(`SELECT key FROM channel_state WHERE channel = 'slack' ORDER BY key`);
     expect(keys.rows.map((r) => r.key)).toEqual(['card:abc', 'form:C1:2.000']);
+    const emailKeys = await pool.query<{ key: string }>(`SELECT key FROM channel_state WHERE channel = 'email' ORDER BY key`);
+    expect(emailKeys.rows.map((r) => r.key)).toEqual(['choices:recent-conversation', 'imap-checkpoint:support:INBOX']);
     expect(await new Housekeeping(t.frontline.db, () => channels, 0).run(new Date(now + 1000 * DAY))).toMatchObject({ inboundEvents: 0 });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headFields, independentQueues } from '../../../channels/email/batch.js';
+import { headFields, independentQueues, roundsOf } from '../../../channels/email/batch.js';
 
 const m = (uid: number, from: string, messageId?: string, referenced: string[] = []) => ({ uid, from, referenced, ...(messageId ? { messageId } : {}) });
 const uids = (queues: { uid: number }[][]) => queues.map((q) => q.map((x) => x.uid));
@@ -28,6 +28,15 @@ describe('independentQueues', () => {
 
   it('treats a redelivered Message-ID as the same queue and mails without a sender as one queue', () => {
     expect(uids(independentQueues([m(1, 'a@x', '<same@x>'), m(2, 'b@x', '<same@x>'), m(3, ''), m(4, '')]))).toEqual([[1, 2], [3, 4]]);
+  });
+});
+
+describe('roundsOf', () => {
+  it('takes the k-th mail of every queue into round k, in UID order, cut at the size limit', () => {
+    const queues = independentQueues([m(1, 'a@x'), m(2, 'b@x'), m(3, 'a@x'), m(4, 'c@x'), m(5, 'b@x'), m(6, 'a@x')]);
+    expect(uids(roundsOf(queues))).toEqual([[1, 2, 4], [3, 5], [6]]);
+    expect(uids(roundsOf(queues, 2))).toEqual([[1, 2], [4], [3, 5], [6]]);
+    expect(roundsOf([])).toEqual([]);
   });
 });
 

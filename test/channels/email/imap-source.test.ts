@@ -196,6 +196,35 @@ describe.skipIf(!hasDovecot)('ImapSource against a real Dovecot', () => {
     await s.stop();
   });
 
+  it('hands rounds of independent mails to onMails and retries a failed round with everything after it', async () => {
+    await emptyInbox();
+    const from = (who: string, id: string) => mail(id).replace('reporter@example.com', `${who}@example.com`);
+    const calls: string[][] = [];
+    let failures = 1;
+    const checkpoint = new MemoryCheckpoint();
+    const s = source({
+      checkpoint,
+      onMails: async (mails) => {
+        const ids = mails.map((m) => m.meta.messageId ?? '?');
+        calls.push(ids);
+        expect(mails.map((m) => m.meta.uid)).toEqual([...mails.map((m) => m.meta.uid)].sort((a, b) => a - b));
+        if (ids.includes('<r-a2@example.com>') && failures-- > 0) throw new Error('database unavailable');
+      },
+    });
+    // Anna's two mails depend on each other; Bob and Carl are independent of both.
+    await server.deliver([from('anna', 'r-a1'), from('bob', 'r-b1'), from('anna', 'r-a2'), from('carl', 'r-c1')]);
+    s.start();
+    await eventuallyTrue(() => calls.length >= 3, 20_000);
+    await settle(300);
+    expect(calls).toEqual([
+      ['<r-a1@example.com>', '<r-b1@example.com>', '<r-c1@example.com>'],
+      ['<r-a2@example.com>'], // failed: the checkpoint stays before it, so Carl's later UID comes again
+      ['<r-a2@example.com>', '<r-c1@example.com>'],
+    ]);
+    expect(s.health().delivered).toBe(5);
+    await s.stop();
+  });
+
   it('resumes from the checkpoint in a new source instance', async () => {
     await emptyInbox();
     const checkpoint = new MemoryCheckpoint();

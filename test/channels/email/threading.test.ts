@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveThread, type ThreadCandidate, type ThreadLookup, type ThreadableMail } from '../../../channels/email/threading.js';
+import { resolveThread, resolveThreads, type BatchThreadLookup, type ThreadCandidate, type ThreadLookup, type ThreadableMail } from '../../../channels/email/threading.js';
 import { findSubjectToken, normaliseSubject, replySubject, subjectToken } from '../../../channels/email/subject.js';
 
 interface StoredMail {
@@ -87,6 +87,54 @@ describe('resolveThread', () => {
   it('uses the oldest reference as the root of a new thread', async () => {
     const result = await resolveThread(mail({ references: ['<first@y>', '<second@y>'], inReplyTo: '<second@y>', messageId: '<third@y>' }), store);
     expect(result).toEqual({ kind: 'new', threadRoot: '<first@y>' });
+  });
+});
+
+describe('resolveThreads', () => {
+  /** The store behind batch lookups, counting calls per kind. */
+  function batched(inner: Store): BatchThreadLookup & { calls: Record<string, number[]> } {
+    const calls: Record<string, number[]> = { ids: [], token: [], recent: [] };
+    return {
+      calls,
+      async findByMessageIds(lists) {
+        calls.ids!.push(lists.length);
+        return Promise.all(lists.map((ids) => inner.findByMessageIds(ids)));
+      },
+      async findBySubjectTokens(numbers) {
+        calls.token!.push(numbers.length);
+        return Promise.all(numbers.map((n) => inner.findBySubjectToken(n)));
+      },
+      async findRecent(queries) {
+        calls.recent!.push(queries.length);
+        return Promise.all(queries.map((q) => inner.findRecent(q.sender, q.normalisedSubject, q.since)));
+      },
+    };
+  }
+
+  it('decides as resolveThread does per mail, with one batch call per kind whenever every mail waits', async () => {
+    const mails = [
+      mail({ inReplyTo: '<out-1@frontline.test>', subject: 'Sv: [INC-000123] x' }), // headers
+      mail({ from: 'anna@x.se', subject: 'Sv: [INC-000123] Printer' }), // token
+      mail({ from: 'bob@x.se', subject: 'SV: vpn down' }), // subject
+      mail({ from: 'dave@x.se', subject: 'Re: VPN down', messageId: '<d@x.se>', references: ['<nowhere@x>'] }), // all three, then new
+      mail({ from: 'erin@x.se', subject: 'hi', messageId: '<e@x.se>' }), // nothing to look up
+    ];
+    const lookup = batched(store);
+    const batch = await resolveThreads(mails, lookup);
+    expect(batch).toEqual(await Promise.all(mails.map((m) => resolveThread(m, store))));
+    expect(batch.map((m) => m.kind)).toEqual(['headers', 'subject-token', 'subject', 'new', 'new']);
+    // Whatever all waiting mails ask goes out together, one call per kind: first the headers of mails 0 and 3,
+    // the token of 1 and the subject of 2; then mail 3's subject (it has no token). Mail 4 asks nothing.
+    expect(lookup.calls).toEqual({ ids: [2], token: [1], recent: [1, 1] });
+    expect(await resolveThreads([], lookup)).toEqual([]);
+  });
+
+  it('fails every mail of the batch when a lookup fails', async () => {
+    const lookup = batched(store);
+    lookup.findRecent = async () => {
+      throw new Error('database unavailable');
+    };
+    await expect(resolveThreads([mail({ from: 'bob@x.se', subject: 'vpn down' }), mail({ inReplyTo: '<b@x.se>' })], lookup)).rejects.toThrow('database unavailable');
   });
 });
 

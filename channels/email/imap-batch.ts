@@ -1,0 +1,221 @@
+import type { ImapFlow } from 'imapflow';
+import { headFields, independentQueues, roundsOf } from './batch.js';
+import type { SyncContext } from './imap-source.js';
+
+type Fetched = ReturnType<typeof headFields> & { uid: number; source: Buffer };
+
+/**
+ * Catch-up logic of one IMAP session: which UIDs to fetch, delivering them in rounds of independent mails,
+ * advancing the checkpoint.
+ */
+export class SyncState {
+  private lastUid = 0;
+  private running: Promise<void> | undefined;
+  private again = false;
+  failure: Error | undefined;
+  private rescanAll = false;
+
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly client: ImapFlow,
+    private readonly uidValidity: number,
+  ) {}
+
+  /** Loads the checkpoint and decides where to start. */
+  async prepare(): Promise<void> {
+    const { config, options } = this.ctx;
+    const saved = await config.checkpoint.load();
+    if (saved && saved.uidValidity === this.uidValidity) {
+      this.lastUid = saved.lastUid;
+      return;
+    }
+    if (saved) {
+      config.logger.warn({ old: saved.uidValidity, new: this.uidValidity }, 'UIDVALIDITY changed; re-scanning mailbox');
+      this.rescanAll = true;
+      this.lastUid = 0;
+      return;
+    }
+    if (options.initialSync === 'new') {
+      const status = await this.client.status(options.mailbox, { uidNext: true });
+      const uidNext = status ? (status.uidNext ?? 1) : 1;
+      this.lastUid = Math.max(0, uidNext - 1);
+    }
+    await config.checkpoint.save({ uidValidity: this.uidValidity, lastUid: this.lastUid });
+  }
+
+  /** Runs a catch-up now, or once more after the running one. */
+  schedule(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.catchUp()
+      .catch((error: unknown) => {
+        // A failed handler or command: leave the checkpoint where it is; the connection is replaced and retried.
+        this.failure = error as Error;
+        this.ctx.config.logger.error({ err: error }, 'imap catch-up failed');
+        this.client.close();
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && this.client.usable) {
+          this.again = false;
+          this.schedule();
+        }
+      });
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /**
+   * Delivers everything past the checkpoint, batch by batch. The next batch is fetched (and announced through
+   * `onFetched`) while the current one is handled, so IMAP transfer and parsing overlap the database work.
+   */
+  async catchUp(): Promise<void> {
+    const { options } = this.ctx;
+    for (;;) {
+      const uids = await this.pendingUids();
+      if (uids.length === 0) return;
+      const batches: number[][] = [];
+      for (let i = 0; i < uids.length; i += options.batchSize) batches.push(uids.slice(i, i + options.batchSize));
+      let next: Promise<Fetched[]> | undefined = this.fetch(batches[0]!);
+      for (const [i, batch] of batches.entries()) {
+        const fetched = await next!;
+        next = i + 1 < batches.length ? this.fetch(batches[i + 1]!) : undefined;
+        try {
+          await this.deliverBatch(batch, fetched);
+        } catch (error) {
+          next?.catch(() => {}); // the retry fetches it again
+          throw error;
+        }
+      }
+    }
+  }
+
+  private async pendingUids(): Promise<number[]> {
+    const { options } = this.ctx;
+    const lock = await this.client.getMailboxLock(options.mailbox);
+    try {
+      const unseenOnly = this.lastUid === 0 && options.initialSync === 'unseen';
+      const query = unseenOnly ? { uid: `${this.lastUid + 1}:*`, seen: false } : { uid: `${this.lastUid + 1}:*` };
+      const found = await this.client.search(query, { uid: true });
+      // "n:*" always matches the highest UID, even when it is below n.
+      return (found || []).filter((uid) => uid > this.lastUid).sort((a, b) => a - b);
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
+   * Fetches a batch and hands it to the handler round by round (see `onMails`), then flags the handled mails and
+   * saves the checkpoint once for the batch. A failed round stops the batch: its mails and all later ones are
+   * not done, and the checkpoint advances only over the unbroken run of handled UIDs. Handled mails beyond it
+   * (of earlier rounds, with higher UIDs) come again after the retry and the intake recognises them by Message-ID.
+   */
+  private async deliverBatch(uids: number[], messages: Fetched[]): Promise<void> {
+    const { config, options, status } = this.ctx;
+    const known = await this.knownIds(messages);
+    const done = new Set<number>();
+    let failure: unknown;
+    for (const round of roundsOf(independentQueues(messages), options.roundSize)) {
+      const todo = round.filter((m) => !(m.messageId && known.has(m.messageId)));
+      round.filter((m) => !todo.includes(m)).forEach((m) => done.add(m.uid));
+      try {
+        await this.deliverRound(todo, done);
+      } catch (error) {
+        failure = error;
+        break;
+      }
+      status.delivered += todo.length;
+    }
+
+    // Contiguous handled prefix: the checkpoint never passes an unhandled mail.
+    let upTo = this.lastUid;
+    for (const { uid } of messages) {
+      if (!done.has(uid)) break;
+      upTo = uid;
+    }
+    // Messages expunged between SEARCH and FETCH are simply gone; move past them.
+    if (failure === undefined) upTo = Math.max(upTo, uids.at(-1) ?? 0);
+    await this.markProcessed(messages.filter((m) => done.has(m.uid)).map((m) => m.uid));
+    if (upTo > this.lastUid) {
+      this.lastUid = upTo;
+      status.lastUid = upTo;
+      await config.checkpoint.save({ uidValidity: this.uidValidity, lastUid: upTo });
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** A batch's mails in UID order, announced to `onFetched`. */
+  private async fetch(uids: number[]): Promise<Fetched[]> {
+    const { config, options } = this.ctx;
+    const messages: Fetched[] = [];
+    // Lock only while fetching: commands may not be issued from inside a fetch iteration.
+    const lock = await this.client.getMailboxLock(options.mailbox);
+    try {
+      for await (const message of this.client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
+        if (message.source) messages.push({ uid: message.uid, source: message.source, ...headFields(message.source) });
+      }
+    } finally {
+      lock.release();
+    }
+    messages.sort((a, b) => a.uid - b.uid);
+    config.onFetched?.(messages.map((m) => m.source));
+    return messages;
+  }
+
+  /** One `onMails` call for the round; with `onMail` instead, each mail that succeeded counts as done. */
+  private async deliverRound(round: Fetched[], done: Set<number>): Promise<void> {
+    if (round.length === 0) return;
+    const { config, options } = this.ctx;
+    const meta = (m: Fetched) => ({ uid: m.uid, uidValidity: this.uidValidity, ...(m.messageId ? { messageId: m.messageId } : {}) });
+    if (config.onMails) {
+      await config.onMails(round.map((m) => ({ raw: m.source, meta: meta(m) })));
+      round.forEach((m) => done.add(m.uid));
+      return;
+    }
+    const onMail = config.onMail!;
+    let next = 0;
+    let failure: unknown;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < round.length) {
+        const m = round[next++]!;
+        try {
+          await onMail(m.source, meta(m));
+          done.add(m.uid);
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, round.length) }, worker));
+    if (failure !== undefined) throw failure;
+  }
+
+  private async knownIds(messages: { messageId?: string }[]): Promise<Set<string>> {
+    const { config } = this.ctx;
+    if (!this.rescanAll || !config.knownMessageIds) return new Set();
+    return config.knownMessageIds(messages.map((m) => m.messageId).filter((id): id is string => Boolean(id)));
+  }
+
+  /** One STORE (or MOVE) for the whole batch instead of one per mail. */
+  private async markProcessed(uids: number[]): Promise<void> {
+    const { config, options } = this.ctx;
+    const action = config.processedAction;
+    if (action.kind === 'none' || uids.length === 0) return;
+    try {
+      const lock = await this.client.getMailboxLock(options.mailbox);
+      try {
+        if (action.kind === 'seen') await this.client.messageFlagsAdd(uids.join(','), ['\\Seen'], { uid: true });
+        else await this.client.messageMove(uids.join(','), action.folder, { uid: true });
+      } finally {
+        lock.release();
+      }
+    } catch (error) {
+      // The mail is handled; failing to flag it only costs a re-check, never a duplicate (UID checkpoint).
+      config.logger.warn({ err: error, uids: uids.length }, 'could not mark processed mail');
+    }
+  }
+}
