@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers/app.js';
+import { formKey } from '../../../channels/slack/summary.js';
 import { DB_KINDS } from '../../helpers/databases.js';
 import type { EmulatedMessage } from './emulator.js';
 import { fixturesPresent, MISSING } from './requests.js';
@@ -30,6 +31,9 @@ for (const { kind, skip } of DB_KINDS) {
       const buttons = JSON.stringify(question.blocks);
       expect(buttons).toContain('frontline_review');
       expect(buttons).toContain('Review & edit');
+      // The form is kept once chat.postMessage has returned the ts; the emulator shows the message a moment
+      // earlier. A person cannot click in that gap, the test can: wait for it.
+      await eventually(async () => w.app.frontline.db.prisma.channelState.findUnique({ where: { channel_key: { channel: 'slack', key: formKey(question.channel, question.ts) } } }), 5_000, 'the kept summary form');
       await w.click(user, question, 'frontline_review', 'review');
       const call = await eventually(async () => w.slack.callsOf('views.open')[before], 5_000, 'the summary modal');
       return JSON.parse(String(call.args.view)) as ModalView;
