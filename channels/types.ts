@@ -67,6 +67,11 @@ export interface InboundMessage {
   threadKey: string;
   /** How to post back into this conversation; stored on first sight and refreshed on later events. */
   reference: ConversationReference;
+  /**
+   * For channels that thread by content as well (email: same sender + same subject), the key a later event finds
+   * this conversation by with `conversations.findRecentByMatchKeys`. Kept from the conversation's first event.
+   */
+  matchKey?: string;
   user: InboundUser;
   /** What the reporter wrote (already stripped of quoted history, signatures, mentions). */
   text?: string;
@@ -312,8 +317,8 @@ export interface ChannelHost {
     findByMessageExternalIds(channel: string, externalIds: string[]): Promise<ConversationMatch | undefined>;
     /** The conversation an incident was reported from, by number (42 or INC-000042). */
     findByIncidentNumber(channel: string, number: number): Promise<ConversationMatch | undefined>;
-    /** The newest conversation of this channel whose reference has these field values, active since `since`. */
-    findRecentByReference(channel: string, fields: Record<string, string>, since: Date): Promise<ConversationMatch | undefined>;
+    /** The newest conversation of this channel opened with this `matchKey`, active since `since`. */
+    findRecentByMatchKey(channel: string, key: string, since: Date): Promise<ConversationMatch | undefined>;
     /**
      * The batch forms, one query for many mails. By id: the same conversation `findByMessageExternalIds` gives
      * for `[id]` alone (a reporter conversation; the newest message wins); ids without one are absent.
@@ -321,8 +326,8 @@ export interface ChannelHost {
     findManyByMessageExternalIds(channel: string, externalIds: string[]): Promise<Map<string, ConversationMatch>>;
     /** By incident number; numbers without a conversation of this channel are absent. */
     findManyByIncidentNumbers(channel: string, numbers: number[]): Promise<Map<number, ConversationMatch>>;
-    /** `findRecentByReference` for each query, in the order given. */
-    findRecentByReferences(channel: string, queries: { fields: Record<string, string>; since: Date }[]): Promise<(ConversationMatch | undefined)[]>;
+    /** `findRecentByMatchKey` for each query, in the order given. */
+    findRecentByMatchKeys(channel: string, queries: { key: string; since: Date }[]): Promise<(ConversationMatch | undefined)[]>;
     /**
      * The options of the last bot message each conversation's reporter has received (delivered), for channels
      * where an answer comes back as text ("1", "yes"). A conversation whose last delivered bot message asked

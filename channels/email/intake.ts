@@ -5,6 +5,7 @@ import { EmailParseError, parseEmail } from './parse.js';
 import { SenderRateLimiter } from './rate-limit.js';
 import {
   advanceReference,
+  emailMatchKey,
   encodeEmailThreadKey,
   parseEmailReference,
   type EmailReference,
@@ -159,6 +160,7 @@ export class EmailIntake {
         eventId: messageId,
         threadKey,
         reference,
+        matchKey: emailMatchKey(reference.to, reference.subjectKey),
         ...(match ? {} : { newThread: true }),
         user: { externalId: mail.from, ...(mail.fromName ? { displayName: mail.fromName } : {}), email: mail.from, emailVerified: false },
         ...(mail.date ? { occurredAt: mail.date } : {}),
@@ -220,9 +222,9 @@ export class EmailIntake {
         });
       },
       findRecent: async (queries) => {
-        const found = await conversations.findRecentByReferences(
+        const found = await conversations.findRecentByMatchKeys(
           this.channel,
-          queries.map((q) => ({ fields: { to: q.sender, subjectKey: q.normalisedSubject }, since: q.since })),
+          queries.map((q) => ({ key: emailMatchKey(q.sender, q.normalisedSubject), since: q.since })),
         );
         return found.map((m) => (m ? [keep(m)] : []));
       },
@@ -284,7 +286,7 @@ export class EmailIntake {
   private async storeAttachments(inbound: InboundMessage, messageId: string, conversationId: string | undefined, files: EmailAttachment[]): Promise<AttachmentRef[]> {
     // A redelivered mail already has its message (and files): do not store the bytes twice.
     if (await this.host.conversations.findByMessageExternalIds(this.channel, [messageId])) return [];
-    const id = conversationId ?? (await this.host.open({ channel: inbound.channel, threadKey: inbound.threadKey, reference: inbound.reference, user: inbound.user })).conversationId;
+    const id = conversationId ?? (await this.host.open({ channel: inbound.channel, threadKey: inbound.threadKey, reference: inbound.reference, ...(inbound.matchKey ? { matchKey: inbound.matchKey } : {}), user: inbound.user })).conversationId;
     const refs: AttachmentRef[] = [];
     for (const file of files) {
       const stored = await this.host.storeAttachment(id, { filename: file.filename, contentType: file.contentType, data: file.content });

@@ -24,6 +24,12 @@ export type EmailReference = z.infer<typeof emailReferenceSchema>;
 
 export const parseEmailReference = (reference: ConversationReference): EmailReference => emailReferenceSchema.parse(reference);
 
+/**
+ * What same-sender/same-subject threading finds a conversation by (`InboundMessage.matchKey`): the reporter's
+ * address and the normalised subject of the first mail.
+ */
+export const emailMatchKey = (sender: string, subjectKey: string): string => `${sender}\n${subjectKey}`;
+
 /** `email:<root@host>`. */
 export function encodeEmailThreadKey(reference: Pick<EmailReference, 'rootMessageId'>): string {
   const id = reference.rootMessageId;

@@ -23,11 +23,19 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
     },
     async findManyByMessageExternalIds(channel, externalIds) {
       if (externalIds.length === 0) return new Map();
+      // Per id, the newest message with it in a reporter conversation of the channel: one backward probe of the
+      // (external_id, seq) index each. The conversation test is a scalar subquery on purpose: as a join, a
+      // table without statistics yet (a fresh install's first burst of mail) made the planner scan every
+      // conversation once per id.
       const { rows } = await db.pool.query<Row & { key: string }>(
-        `SELECT DISTINCT ON (m.external_id) m.external_id AS key, ${COLUMNS}
-           FROM conversation c JOIN message m ON m.conversation_id = c.id
-          WHERE c.channel = $1 AND c.kind = 'reporter' AND m.external_id = ANY($2::text[])
-          ORDER BY m.external_id, m.seq DESC`,
+        `SELECT k.id AS key, ${COLUMNS}
+           FROM unnest($2::text[]) AS k(id)
+           CROSS JOIN LATERAL (
+             SELECT m.conversation_id FROM message m
+              WHERE m.external_id = k.id
+                AND (SELECT o.channel = $1 AND o.kind = 'reporter' FROM conversation o WHERE o.id = m.conversation_id)
+              ORDER BY m.seq DESC LIMIT 1) x
+           JOIN conversation c ON c.id = x.conversation_id`,
         [channel, [...new Set(externalIds)]],
       );
       return new Map(rows.map((r) => [r.key, toMatch(r)]));
@@ -47,21 +55,22 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
       );
       return new Map(rows.map((r) => [Number(r.key), toMatch(r)]));
     },
-    async findRecentByReference(channel, fields, since) {
-      return (await conversations.findRecentByReferences(channel, [{ fields, since }]))[0];
+    async findRecentByMatchKey(channel, key, since) {
+      return (await conversations.findRecentByMatchKeys(channel, [{ key, since }]))[0];
     },
-    async findRecentByReferences(channel, queries) {
+    async findRecentByMatchKeys(channel, queries) {
       if (queries.length === 0) return [];
+      // One probe of the (channel, match_key) index per query: a key has a handful of conversations at most.
       // updated_at is a timestamp without zone holding UTC (Prisma's convention): compare in UTC.
       const { rows } = await db.pool.query<Row & { ord: number }>(
         `SELECT q.ord::int AS ord, r.*
-           FROM unnest($2::text[], $3::timestamptz[]) WITH ORDINALITY AS q(fields, since, ord)
+           FROM unnest($2::text[], $3::timestamptz[]) WITH ORDINALITY AS q(key, since, ord)
            CROSS JOIN LATERAL (
              SELECT ${COLUMNS} FROM conversation c
-              WHERE c.channel = $1 AND c.kind = 'reporter' AND c.reference @> q.fields::jsonb
+              WHERE c.channel = $1 AND c.match_key = q.key AND c.kind = 'reporter'
                 AND c.updated_at >= (q.since AT TIME ZONE 'UTC')
               ORDER BY c.updated_at DESC LIMIT 1) r`,
-        [channel, queries.map((q) => JSON.stringify(q.fields)), queries.map((q) => q.since)],
+        [channel, queries.map((q) => q.key), queries.map((q) => q.since)],
       );
       const out: (ConversationMatch | undefined)[] = queries.map(() => undefined);
       for (const r of rows) out[r.ord - 1] = toMatch(r);

@@ -11,6 +11,7 @@ export interface OpenConversation {
   channel: string;
   threadKey: string;
   reference: InboundMessage['reference'];
+  matchKey?: string;
   user: InboundMessage['user'];
   locale?: string;
 }
@@ -172,6 +173,7 @@ export class IntakePipeline {
       channel: msg.channel,
       threadKey: msg.threadKey,
       reference: msg.reference,
+      matchKey: msg.matchKey ?? null,
       contactId,
       locale: msg.locale ?? msg.user.locale ?? null,
     });

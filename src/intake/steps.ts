@@ -41,6 +41,7 @@ export interface ConversationInput {
   channel: string;
   threadKey: string;
   reference: InboundMessage['reference'];
+  matchKey: string | null;
   contactId: string;
   locale: string | null;
 }
@@ -56,15 +57,17 @@ export function upsertConversation(tx: Tx, input: ConversationInput): Promise<Co
 async function upsertConversations(tx: Tx, inputs: readonly ConversationInput[]): Promise<ConversationRow[]> {
   return distinctRuns(inputs, (c) => `${c.channel}\u0000${c.threadKey}`, async (part) => {
     const rows = await tx.$queryRawUnsafe<{ channel: string; thread_key: string; id: string; contact_id: string; locale: string | null; incident_id: string | null }[]>(
-      `INSERT INTO conversation (id, channel, thread_key, reference, locale, contact_id, created_at, updated_at)
-       SELECT gen_random_uuid(), r.channel, r.thread_key, r.reference,
+      `INSERT INTO conversation (id, channel, thread_key, reference, match_key, locale, contact_id, created_at, updated_at)
+       SELECT gen_random_uuid(), r.channel, r.thread_key, r.reference, r.match_key,
               -- the language a person chose or was detected in before wins over the channel's guess
               COALESCE((SELECT locale FROM contact WHERE id = r.contact_id), r.locale), r.contact_id, now(), now()
-         FROM jsonb_to_recordset($1::jsonb) AS r(channel text, thread_key text, reference jsonb, contact_id uuid, locale text)
+         FROM jsonb_to_recordset($1::jsonb) AS r(channel text, thread_key text, reference jsonb, match_key text, contact_id uuid, locale text)
         ORDER BY r.channel, r.thread_key
-       ON CONFLICT (channel, thread_key) DO UPDATE SET reference = EXCLUDED.reference, updated_at = now()
+       -- the match key stays the one the conversation was opened with
+       ON CONFLICT (channel, thread_key) DO UPDATE SET reference = EXCLUDED.reference,
+              match_key = COALESCE(conversation.match_key, EXCLUDED.match_key), updated_at = now()
        RETURNING channel, thread_key, id::text, contact_id::text, locale, incident_id::text`,
-      asJson(part.map((c) => ({ channel: c.channel, thread_key: c.threadKey, reference: c.reference, contact_id: c.contactId, locale: c.locale }))),
+      asJson(part.map((c) => ({ channel: c.channel, thread_key: c.threadKey, reference: c.reference, match_key: c.matchKey, contact_id: c.contactId, locale: c.locale }))),
     );
     const byKey = new Map(rows.map((r) => [`${r.channel}\u0000${r.thread_key}`, r]));
     return part.map((c) => {

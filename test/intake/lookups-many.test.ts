@@ -18,7 +18,7 @@ class QuietChannel implements ChannelAdapter {
 }
 
 const inbound = (thread: string, eventId: string, user: string, subjectKey: string): InboundMessage => ({
-  channel: 'look', eventId, threadKey: `look:${thread}`, reference: { t: thread, to: user, subjectKey }, user: { externalId: user }, text: 'My screen is black',
+  channel: 'look', eventId, threadKey: `look:${thread}`, reference: { t: thread }, matchKey: `${user} ${subjectKey}`, user: { externalId: user }, text: 'My screen is black',
 });
 
 describe.each(DB_KINDS)('batched host lookups ($kind)', ({ kind, skip }) => {
@@ -52,7 +52,7 @@ describe.each(DB_KINDS)('batched host lookups ($kind)', ({ kind, skip }) => {
 
   it.skipIf(skip)('finds conversations by message ids with one statement, as the single lookup does per id', async () => {
     const { conversations } = channel.host;
-    const { result: found, count } = await statements(/FROM conversation c/, () => conversations.findManyByMessageExternalIds('look', ['a-1', 'a-2', 'b-1', 'nope', 'a-1']));
+    const { result: found, count } = await statements(/JOIN conversation c/, () => conversations.findManyByMessageExternalIds('look', ['a-1', 'a-2', 'b-1', 'nope', 'a-1']));
     expect(count).toBe(1);
     expect([...found.keys()].sort()).toEqual(['a-1', 'a-2', 'b-1']);
     expect(found.get('a-2')).toMatchObject({ conversationId: ids.a, threadKey: 'look:a', reporterExternalId: 'alice@x', reference: { t: 'a' } });
@@ -64,22 +64,26 @@ describe.each(DB_KINDS)('batched host lookups ($kind)', ({ kind, skip }) => {
     expect((await conversations.findManyByMessageExternalIds('look', [])).size).toBe(0);
   });
 
-  it.skipIf(skip)('finds the newest conversation per reference query, each with its own window', async () => {
+  it.skipIf(skip)('finds the newest conversation per match key, each with its own window', async () => {
     const { conversations } = channel.host;
     const past = new Date(Date.now() - 60 * 60_000);
     const future = new Date(Date.now() + 60 * 60_000);
     const { result, count } = await statements(/FROM conversation c/, () =>
-      conversations.findRecentByReferences('look', [
-        { fields: { to: 'alice@x', subjectKey: 'printer' }, since: past },
-        { fields: { to: 'bob@x', subjectKey: 'printer' }, since: past },
-        { fields: { to: 'alice@x', subjectKey: 'printer' }, since: future },
-        { fields: { to: 'bob@x', subjectKey: 'vpn' }, since: past },
+      conversations.findRecentByMatchKeys('look', [
+        { key: 'alice@x printer', since: past },
+        { key: 'bob@x printer', since: past },
+        { key: 'alice@x printer', since: future },
+        { key: 'bob@x vpn', since: past },
       ]),
     );
     expect(count).toBe(1);
     expect(result.map((m) => m?.conversationId)).toEqual([ids.a2, undefined, undefined, ids.b]);
-    expect((await conversations.findRecentByReference('look', { to: 'bob@x', subjectKey: 'vpn' }, past))?.conversationId).toBe(ids.b);
-    expect(await conversations.findRecentByReferences('look', [])).toEqual([]);
+    expect((await conversations.findRecentByMatchKey('look', 'bob@x vpn', past))?.conversationId).toBe(ids.b);
+    expect(await conversations.findRecentByMatchKeys('look', [])).toEqual([]);
+    // A later event of the conversation does not move it to another key: it keeps the one it was opened with.
+    await channel.host.receive(inbound('b', 'b-2', 'bob@x', 'renamed'));
+    expect((await conversations.findRecentByMatchKey('look', 'bob@x vpn', past))?.conversationId).toBe(ids.b);
+    expect(await conversations.findRecentByMatchKey('look', 'bob@x renamed', past)).toBeUndefined();
   });
 
   it.skipIf(skip)('finds origin conversations by incident number, ignoring numbers that do not exist', async () => {
