@@ -71,7 +71,8 @@ export class SyncState {
 
   /**
    * Delivers everything past the checkpoint, batch by batch. The next batch is fetched (and announced through
-   * `onFetched`) while the current one is handled, so IMAP transfer and parsing overlap the database work.
+   * `onFetched`) while the current one is handled, so IMAP transfer and parsing overlap the database work; a
+   * handled batch's bookkeeping (flag the mails, save the checkpoint) runs while the next one is handled.
    */
   async catchUp(): Promise<void> {
     const { options } = this.ctx;
@@ -81,16 +82,28 @@ export class SyncState {
       const batches: number[][] = [];
       for (let i = 0; i < uids.length; i += options.batchSize) batches.push(uids.slice(i, i + options.batchSize));
       let next: Promise<Fetched[]> | undefined = this.fetch(batches[0]!);
+      // Bookkeeping runs batch after batch, in order: the checkpoint only ever moves forward.
+      let finishing: Promise<void> = Promise.resolve();
       for (const [i, batch] of batches.entries()) {
-        const fetched = await next!;
-        next = i + 1 < batches.length ? this.fetch(batches[i + 1]!) : undefined;
+        let fetched: Fetched[];
         try {
-          await this.deliverBatch(batch, fetched);
+          fetched = await next!;
         } catch (error) {
-          next?.catch(() => {}); // the retry fetches it again
+          await finishing.catch(() => {}); // the fetch error is the one to report
           throw error;
         }
+        next = i + 1 < batches.length ? this.fetch(batches[i + 1]!) : undefined;
+        const { done, failure } = await this.deliverBatch(fetched);
+        const previous = finishing;
+        finishing = previous.then(() => this.finishBatch(batch, fetched, done, failure === undefined));
+        finishing.catch(() => {}); // observed below or at the next batch; never an unhandled rejection meanwhile
+        if (failure !== undefined) {
+          next?.catch(() => {}); // the retry fetches it again
+          await finishing.catch(() => {}); // what was handled is still flagged and checkpointed
+          throw failure;
+        }
       }
+      await finishing;
     }
   }
 
@@ -109,13 +122,11 @@ export class SyncState {
   }
 
   /**
-   * Fetches a batch and hands it to the handler round by round (see `onMails`), then flags the handled mails and
-   * saves the checkpoint once for the batch. A failed round stops the batch: its mails and all later ones are
-   * not done, and the checkpoint advances only over the unbroken run of handled UIDs. Handled mails beyond it
-   * (of earlier rounds, with higher UIDs) come again after the retry and the intake recognises them by Message-ID.
+   * Hands a fetched batch to the handler round by round (see `onMails`). A failed round stops the batch: its
+   * mails and all later ones are not done.
    */
-  private async deliverBatch(uids: number[], messages: Fetched[]): Promise<void> {
-    const { config, options, status } = this.ctx;
+  private async deliverBatch(messages: Fetched[]): Promise<{ done: Set<number>; failure: unknown }> {
+    const { options, status } = this.ctx;
     const known = await this.knownIds(messages);
     const done = new Set<number>();
     let failure: unknown;
@@ -130,22 +141,29 @@ export class SyncState {
       }
       status.delivered += todo.length;
     }
+    return { done, failure };
+  }
 
-    // Contiguous handled prefix: the checkpoint never passes an unhandled mail.
+  /**
+   * Flags the handled mails and saves the checkpoint once for the batch. The checkpoint advances only over the
+   * unbroken run of handled UIDs; handled mails beyond it (of earlier rounds, with higher UIDs) come again after
+   * a retry and the intake recognises them by Message-ID.
+   */
+  private async finishBatch(uids: number[], messages: Fetched[], done: Set<number>, complete: boolean): Promise<void> {
+    const { config, status } = this.ctx;
     let upTo = this.lastUid;
     for (const { uid } of messages) {
       if (!done.has(uid)) break;
       upTo = uid;
     }
     // Messages expunged between SEARCH and FETCH are simply gone; move past them.
-    if (failure === undefined) upTo = Math.max(upTo, uids.at(-1) ?? 0);
+    if (complete) upTo = Math.max(upTo, uids.at(-1) ?? 0);
     await this.markProcessed(messages.filter((m) => done.has(m.uid)).map((m) => m.uid));
     if (upTo > this.lastUid) {
       this.lastUid = upTo;
       status.lastUid = upTo;
       await config.checkpoint.save({ uidValidity: this.uidValidity, lastUid: upTo });
     }
-    if (failure !== undefined) throw failure;
   }
 
   /** A batch's mails in UID order, announced to `onFetched`. */
