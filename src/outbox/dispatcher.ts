@@ -47,7 +47,11 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
     private readonly logger: Logger,
   ) {
     super();
+    this.claimBatch = Math.max(1, Math.floor(options.concurrency / 2));
   }
+
+  /** Free send slots worth a claim while sends are in flight (half the concurrency). */
+  private readonly claimBatch: number;
 
   start(): void {
     if (this.running) return;
@@ -75,7 +79,9 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
       const free = this.options.concurrency - this.inFlight.size;
       try {
         this.kicked = false;
-        if (free > 0) claimed = await this.claim(free);
+        // Claim for several free slots at once, not one slot per finished send: each claim is a query over the
+        // due rows, and after a burst it ran once per message. An idle dispatcher claims at once.
+        if (free > 0 && (free >= this.claimBatch || this.inFlight.size === 0)) claimed = await this.claim(free);
       } catch (err) {
         this.logger.warn({ err }, 'outbox claim failed; retrying');
       }
@@ -87,7 +93,7 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
         this.inFlight.add(p);
       }
       if (claimed.length === 0 && !this.kicked) await this.sleep(this.options.pollMs);
-      else if (this.inFlight.size >= this.options.concurrency) await this.sleep(this.options.pollMs);
+      else if (this.options.concurrency - this.inFlight.size < this.claimBatch) await this.sleep(this.options.pollMs);
     }
   }
 
