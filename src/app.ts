@@ -20,6 +20,7 @@ import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
 import { createLookups } from './intake/lookups.js';
 import { Housekeeping } from './jobs/housekeeping.js';
+import { EmbeddedStatistics } from './db/statistics.js';
 import { IdleDialogs } from './jobs/idle-dialogs.js'; // [sla-timers]
 import { SlaTimers } from './jobs/sla-timers.js'; // [sla-timers]
 import { Timers } from './jobs/timers.js'; // [sla-timers]
@@ -147,6 +148,9 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use(notFound);
     app.use(errorHandler(logger));
     if (options.dispatch !== false) dispatcher.start();
+    // PGlite has no autovacuum: keep the planner's statistics fresh ourselves.
+    const statistics = db.kind === 'pglite' ? new EmbeddedStatistics(db.pool, logger.child({ component: 'statistics' })) : undefined;
+    statistics?.start();
     // [sla-timers] workers after the channels, so notices they queue have somewhere to go.
     await timers.work(
       slaTimers,
@@ -181,6 +185,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         await closing;
         for (const adapter of adapters) await adapter.stop().catch((err) => logger.warn({ err, channel: adapter.name }, 'channel stop failed'));
         await dispatcher.stop();
+        await statistics?.stop();
         await db.close();
       },
     };
