@@ -81,9 +81,17 @@ export class SyncState {
       if (uids.length === 0) return;
       const batches: number[][] = [];
       for (let i = 0; i < uids.length; i += options.batchSize) batches.push(uids.slice(i, i + options.batchSize));
-      let next: Promise<Fetched[]> | undefined = this.fetch(batches[0]!);
+      // A fetch ahead may fail while the current batch is handled (connection lost): observed at once, so that is
+      // never an unhandled rejection; the loop still gets the error when it awaits the batch.
+      const ahead = (uids: number[]) => {
+        const fetching = this.fetch(uids);
+        fetching.catch(() => {});
+        return fetching;
+      };
+      let next: Promise<Fetched[]> | undefined = ahead(batches[0]!);
       // Bookkeeping runs batch after batch, in order: the checkpoint only ever moves forward.
       let finishing: Promise<void> = Promise.resolve();
+      let bookkeeping: { error: unknown } | undefined; // set when flagging or saving the checkpoint failed
       for (const [i, batch] of batches.entries()) {
         let fetched: Fetched[];
         try {
@@ -92,13 +100,15 @@ export class SyncState {
           await finishing.catch(() => {}); // the fetch error is the one to report
           throw error;
         }
-        next = i + 1 < batches.length ? this.fetch(batches[i + 1]!) : undefined;
-        const { done, failure } = await this.deliverBatch(fetched);
+        // The checkpoint could not be saved (database down): stop here, the retry starts from the last saved one.
+        if (bookkeeping) throw bookkeeping.error;
+        next = i + 1 < batches.length ? ahead(batches[i + 1]!) : undefined;
+        const { done, failure } = await this.deliverBatch(fetched); // on a throw, the retry fetches `next` again
         const previous = finishing;
         finishing = previous.then(() => this.finishBatch(batch, fetched, done, failure === undefined));
-        finishing.catch(() => {}); // observed below or at the next batch; never an unhandled rejection meanwhile
+        // Observed here at once, so a failure is never an unhandled rejection while the next batch is handled.
+        finishing.catch((error: unknown) => (bookkeeping ??= { error }));
         if (failure !== undefined) {
-          next?.catch(() => {}); // the retry fetches it again
           await finishing.catch(() => {}); // what was handled is still flagged and checkpointed
           throw failure;
         }
