@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- email [--n 300] [--db pglite|postgres] [--round-size 100] [--live [--no-send]]`: mails/s through
+ * `npm run bench -- email [--n 1000] [--db pglite|postgres] [--round-size 250] [--live [--no-send]]`: mails/s through
  * the email channel, "arrival to incident filed and acknowledgement queued", next to the raw imapflow
  * fetch+parse rate of the same mails measured in the same run. Writes bench/results/email.json (runs keyed by db).
  *
@@ -90,7 +90,7 @@ async function startFrontline(kind: DbKind, dovecot: DovecotServer, sink: SmtpSi
       IMAP_HOST: '127.0.0.1', IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_USER: dovecot.user.user, IMAP_PASSWORD: dovecot.user.pass,
       SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_SECURE: 'false', SUPPORT_ADDRESS: `"IT Support" <${SUPPORT}>`,
     }),
-    { smtpTransport: { ignoreTLS: true }, imap: { initialSync: 'all', reconnect: { initialMs: 50, maxMs: 500 }, autoIdleDelayMs: 200, pollIntervalMs: 2_000, roundSize } },
+    { smtpTransport: { ignoreTLS: true }, imap: { initialSync: 'all', reconnect: { initialMs: 50, maxMs: 500 }, autoIdleDelayMs: 200, pollIntervalMs: 2_000, roundSize, batchSize: roundSize } },
   );
   // What the timing needs: when the window started (set by the caller), and how long and how much the intake handled.
   const probe = { startedAt: 0, moveMs: 0, mails: 0, rounds: 0, handlerMs: 0, firstRoundAt: 0, lastDoneAt: 0 };
@@ -152,7 +152,7 @@ const rate = (mails: number, seconds: number) => ({ mails, seconds: +seconds.toF
 export default async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { n: { type: 'string', default: '1000' }, db: { type: 'string', default: 'pglite' }, live: { type: 'boolean', default: false }, 'no-send': { type: 'boolean', default: false }, 'round-size': { type: 'string', default: '100' } },
+    options: { n: { type: 'string', default: '1000' }, db: { type: 'string', default: 'pglite' }, live: { type: 'boolean', default: false }, 'no-send': { type: 'boolean', default: false }, 'round-size': { type: 'string', default: '250' } },
   });
   const n = Number(values.n);
   const kind = values.db as DbKind;

@@ -78,3 +78,24 @@ export function roundsOf<T extends { uid: number }>(queues: T[][], maxSize = 50)
   }
   return rounds;
 }
+
+/**
+ * Pending UIDs (ascending) cut into fetch batches of at most `maxCount` mails and `maxBytes` (a mail larger than
+ * that is a batch of its own): a batch and the one fetched ahead are held in memory together.
+ */
+export function fetchBatches(mails: readonly { uid: number; size: number }[], maxCount: number, maxBytes: number): number[][] {
+  const batches: number[][] = [];
+  let batch: number[] = [];
+  let bytes = 0;
+  for (const { uid, size } of mails) {
+    if (batch.length > 0 && (batch.length >= maxCount || bytes + size > maxBytes)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(uid);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}

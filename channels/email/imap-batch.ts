@@ -1,5 +1,5 @@
 import type { ImapFlow } from 'imapflow';
-import { headFields, independentQueues, roundsOf } from './batch.js';
+import { fetchBatches, headFields, independentQueues, roundsOf } from './batch.js';
 import type { SyncContext } from './imap-source.js';
 
 type Fetched = ReturnType<typeof headFields> & { uid: number; source: Buffer };
@@ -79,8 +79,7 @@ export class SyncState {
     for (;;) {
       const uids = await this.pendingUids();
       if (uids.length === 0) return;
-      const batches: number[][] = [];
-      for (let i = 0; i < uids.length; i += options.batchSize) batches.push(uids.slice(i, i + options.batchSize));
+      const batches = fetchBatches(await this.sizes(uids), options.batchSize, options.batchBytes);
       // A fetch ahead may fail while the current batch is handled (connection lost): observed at once, so that is
       // never an unhandled rejection; the loop still gets the error when it awaits the batch.
       const ahead = (uids: number[]) => {
@@ -129,6 +128,22 @@ export class SyncState {
     } finally {
       lock.release();
     }
+  }
+
+  /** The sizes of pending mails, for batches bounded in bytes (one FETCH of RFC822.SIZE, no bodies). */
+  private async sizes(uids: number[]): Promise<{ uid: number; size: number }[]> {
+    const wanted = new Set(uids);
+    const out: { uid: number; size: number }[] = [];
+    const lock = await this.client.getMailboxLock(this.ctx.options.mailbox);
+    try {
+      for await (const m of this.client.fetch(`${uids[0]}:${uids.at(-1)}`, { uid: true, size: true }, { uid: true })) {
+        if (wanted.has(m.uid)) out.push({ uid: m.uid, size: m.size ?? 0 });
+      }
+    } finally {
+      lock.release();
+    }
+    // A mail expunged since the SEARCH has no size: leave it out, as its FETCH would find nothing either.
+    return out.sort((a, b) => a.uid - b.uid);
   }
 
   /**

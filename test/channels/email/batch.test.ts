@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headFields, independentQueues, roundsOf } from '../../../channels/email/batch.js';
+import { fetchBatches, headFields, independentQueues, roundsOf } from '../../../channels/email/batch.js';
 
 const m = (uid: number, from: string, messageId?: string, referenced: string[] = []) => ({ uid, from, referenced, ...(messageId ? { messageId } : {}) });
 const uids = (queues: { uid: number }[][]) => queues.map((q) => q.map((x) => x.uid));
@@ -49,3 +49,18 @@ describe('headFields', () => {
     expect(headFields(Buffer.from('From: bob@example.org\r\n\r\nhi')).from).toBe('bob@example.org');
   });
 });
+
+describe('fetchBatches', () => {
+  it('cuts fetch batches by count and by bytes; a mail above the byte budget is fetched alone', () => {
+    const mails = [
+      { uid: 1, size: 10 }, { uid: 2, size: 10 }, { uid: 3, size: 10 }, // count cut after 2
+      { uid: 4, size: 50 }, { uid: 5, size: 60 }, // bytes: 50 + 60 > 100
+      { uid: 7, size: 500 }, // alone: larger than the budget
+      { uid: 8, size: 1 },
+    ];
+    expect(fetchBatches(mails, 2, 100)).toEqual([[1, 2], [3, 4], [5], [7], [8]]);
+    expect(fetchBatches([], 2, 100)).toEqual([]);
+    expect(fetchBatches(mails, 250, 10_000)).toEqual([[1, 2, 3, 4, 5, 7, 8]]);
+  });
+});
+
