@@ -307,8 +307,6 @@ export interface ChannelHost {
   /** Durable per-channel values (checkpoints, cursors) shared by every instance. */
   state: {
     get<T extends JsonValue>(key: string): Promise<T | undefined>;
-    /** Many keys in one query; keys without a value are absent from the map. */
-    getMany(keys: string[]): Promise<Map<string, JsonValue>>;
     set(key: string, value: JsonValue): Promise<void>;
   };
   /** Lookups for channels that must thread by their own signals (e.g. email headers). */
@@ -317,8 +315,6 @@ export interface ChannelHost {
     findByMessageExternalIds(channel: string, externalIds: string[]): Promise<ConversationMatch | undefined>;
     /** The conversation an incident was reported from, by number (42 or INC-000042). */
     findByIncidentNumber(channel: string, number: number): Promise<ConversationMatch | undefined>;
-    /** The newest conversation of this channel opened with this `matchKey`, active since `since`. */
-    findRecentByMatchKey(channel: string, key: string, since: Date): Promise<ConversationMatch | undefined>;
     /**
      * The batch forms, one query for many mails. By id: the same conversation `findByMessageExternalIds` gives
      * for `[id]` alone (a reporter conversation; the newest message wins); ids without one are absent.
@@ -326,7 +322,7 @@ export interface ChannelHost {
     findManyByMessageExternalIds(channel: string, externalIds: string[]): Promise<Map<string, ConversationMatch>>;
     /** By incident number; numbers without a conversation of this channel are absent. */
     findManyByIncidentNumbers(channel: string, numbers: number[]): Promise<Map<number, ConversationMatch>>;
-    /** `findRecentByMatchKey` for each query, in the order given. */
+    /** For each query, the newest conversation of this channel opened with that `matchKey`, active since `since`. */
     findRecentByMatchKeys(channel: string, queries: { key: string; since: Date }[]): Promise<(ConversationMatch | undefined)[]>;
     /**
      * The options of the last bot message each conversation's reporter has received (delivered), for channels

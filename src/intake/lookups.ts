@@ -1,4 +1,4 @@
-import type { ChannelHost, Choice, ConversationMatch, ConversationReference, DeliveryStatus, JsonValue } from '../../channels/types.js';
+import type { ChannelHost, Choice, ConversationMatch, ConversationReference, DeliveryStatus } from '../../channels/types.js';
 import type { Database } from '../db/database.js';
 
 type Row = { id: string; thread_key: string; reference: ConversationReference; reporter: string | null };
@@ -54,9 +54,6 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
         [channel, [...new Set(numbers)].map(String)],
       );
       return new Map(rows.map((r) => [Number(r.key), toMatch(r)]));
-    },
-    async findRecentByMatchKey(channel, key, since) {
-      return (await conversations.findRecentByMatchKeys(channel, [{ key, since }]))[0];
     },
     async findRecentByMatchKeys(channel, queries) {
       if (queries.length === 0) return [];
@@ -121,18 +118,10 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
     deliveries,
     conversations,
     stateFor(channel) {
-      const state: ChannelHost['state'] = {
+      return {
         async get(key) {
-          return (await state.getMany([key])).get(key) as never;
-        },
-        async getMany(keys) {
-          if (keys.length === 0) return new Map();
-          const { rows } = await db.pool.query<{ key: string; value: JsonValue | null }>(
-            'SELECT key, value FROM channel_state WHERE channel = $1 AND key = ANY($2::text[])',
-            [channel, [...new Set(keys)]],
-          );
-          // A stored JSON null is "no value", as for `get`.
-          return new Map(rows.filter((r) => r.value !== null).map((r) => [r.key, r.value as JsonValue]));
+          const { rows } = await db.pool.query<{ value: unknown }>('SELECT value FROM channel_state WHERE channel = $1 AND key = $2', [channel, key]);
+          return (rows[0]?.value ?? undefined) as never; // a stored JSON null is "no value"
         },
         async set(key, value) {
           await db.pool.query(
@@ -142,7 +131,6 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
           );
         },
       };
-      return state;
     },
   };
 }
