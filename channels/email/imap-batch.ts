@@ -77,9 +77,9 @@ export class SyncState {
   async catchUp(): Promise<void> {
     const { options } = this.ctx;
     for (;;) {
-      const uids = await this.pendingUids();
-      if (uids.length === 0) return;
-      const batches = fetchBatches(await this.sizes(uids), options.batchSize, options.batchBytes);
+      const pending = await this.pending();
+      if (pending.length === 0) return;
+      const batches = fetchBatches(pending, options.batchSize, options.batchBytes);
       // A fetch ahead may fail while the current batch is handled (connection lost): observed at once, so that is
       // never an unhandled rejection; the loop still gets the error when it awaits the batch.
       const ahead = (uids: number[]) => {
@@ -116,33 +116,23 @@ export class SyncState {
     }
   }
 
-  private async pendingUids(): Promise<number[]> {
+  /**
+   * The mails past the checkpoint with their sizes (for batches bounded in bytes), in UID order: one FETCH of
+   * UID and RFC822.SIZE, no bodies. On a first start that takes only unseen mail, the flags say which.
+   */
+  private async pending(): Promise<{ uid: number; size: number }[]> {
     const { options } = this.ctx;
+    const unseenOnly = this.lastUid === 0 && options.initialSync === 'unseen';
+    const out: { uid: number; size: number }[] = [];
     const lock = await this.client.getMailboxLock(options.mailbox);
     try {
-      const unseenOnly = this.lastUid === 0 && options.initialSync === 'unseen';
-      const query = unseenOnly ? { uid: `${this.lastUid + 1}:*`, seen: false } : { uid: `${this.lastUid + 1}:*` };
-      const found = await this.client.search(query, { uid: true });
-      // "n:*" always matches the highest UID, even when it is below n.
-      return (found || []).filter((uid) => uid > this.lastUid).sort((a, b) => a - b);
-    } finally {
-      lock.release();
-    }
-  }
-
-  /** The sizes of pending mails, for batches bounded in bytes (one FETCH of RFC822.SIZE, no bodies). */
-  private async sizes(uids: number[]): Promise<{ uid: number; size: number }[]> {
-    const wanted = new Set(uids);
-    const out: { uid: number; size: number }[] = [];
-    const lock = await this.client.getMailboxLock(this.ctx.options.mailbox);
-    try {
-      for await (const m of this.client.fetch(`${uids[0]}:${uids.at(-1)}`, { uid: true, size: true }, { uid: true })) {
-        if (wanted.has(m.uid)) out.push({ uid: m.uid, size: m.size ?? 0 });
+      for await (const m of this.client.fetch(`${this.lastUid + 1}:*`, { uid: true, size: true, flags: unseenOnly }, { uid: true })) {
+        // "n:*" always matches the highest UID, even when it is below n.
+        if (m.uid > this.lastUid && !(unseenOnly && m.flags?.has('\\Seen'))) out.push({ uid: m.uid, size: m.size ?? 0 });
       }
     } finally {
       lock.release();
     }
-    // A mail expunged since the SEARCH has no size: leave it out, as its FETCH would find nothing either.
     return out.sort((a, b) => a.uid - b.uid);
   }
 
@@ -181,7 +171,7 @@ export class SyncState {
       if (!done.has(uid)) break;
       upTo = uid;
     }
-    // Messages expunged between SEARCH and FETCH are simply gone; move past them.
+    // Messages expunged between listing and fetching them are simply gone; move past them.
     if (complete) upTo = Math.max(upTo, uids.at(-1) ?? 0);
     await this.markProcessed(messages.filter((m) => done.has(m.uid)).map((m) => m.uid));
     if (upTo > this.lastUid) {

@@ -249,6 +249,26 @@ describe.skipIf(!hasDovecot)('ImapSource against a real Dovecot', () => {
     await s.stop();
   });
 
+  it('on a first start with initialSync unseen, takes only the mail not read yet', async () => {
+    await emptyInbox();
+    await server.deliver(['a', 'b', 'c'].map((id) => mail(`un-${id}`)));
+    await server.withClient(async (client) => {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        await client.messageFlagsAdd({ header: { 'message-id': '<un-b@example.com>' } }, ['\\Seen']);
+      } finally {
+        lock.release();
+      }
+    });
+    const inbox = new Inbox();
+    const s = source({ onMail: inbox.onMail, checkpoint: new MemoryCheckpoint(), initialSync: 'unseen' });
+    s.start();
+    await inbox.waitFor(2);
+    await settle(300);
+    expect(inbox.ids).toEqual(['<un-a@example.com>', '<un-c@example.com>']);
+    await s.stop();
+  });
+
   it('resumes from the checkpoint in a new source instance', async () => {
     await emptyInbox();
     const checkpoint = new MemoryCheckpoint();
