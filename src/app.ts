@@ -6,6 +6,7 @@ import { WebchatAdapter } from '../channels/webchat/adapter.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import type { Config } from './config/load.js';
 import { type Database, openDatabase, type Tx } from './db/database.js';
+import { EmbeddedStatistics } from './db/statistics.js';
 import { loadDialogs } from './dialog/catalog.js';
 import { deflectionRouter } from './dialog/deflection.js'; // [dialog]
 import { createDialogServices } from './dialog/services.js'; // [dialog] triage, KB, SLA for the dialog actions
@@ -20,7 +21,6 @@ import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
 import { createLookups } from './intake/lookups.js';
 import { Housekeeping } from './jobs/housekeeping.js';
-import { EmbeddedStatistics } from './db/statistics.js';
 import { IdleDialogs } from './jobs/idle-dialogs.js'; // [sla-timers]
 import { SlaTimers } from './jobs/sla-timers.js'; // [sla-timers]
 import { Timers } from './jobs/timers.js'; // [sla-timers]

@@ -233,7 +233,7 @@ export class EmailIntake {
 
   /**
    * For each matched conversation with a short reply, how to read a numbered (or word) answer to its last
-   * question with options: one state read for the round.
+   * question with options: one transcript query for the round.
    */
   private async choicesFor(mails: { mail: ParsedEmail; match: ConversationMatch | undefined }[]): Promise<Map<string, (text: string) => string | undefined>> {
     const ids = mails.filter((m) => m.match && m.mail.visibleText.length <= MAX_CHOICE_REPLY).map((m) => m.match!.conversationId);
@@ -295,7 +295,6 @@ export class EmailIntake {
     return refs;
   }
 }
-
 
 function newReference(mail: ParsedEmail, messageId: string): EmailReference {
   // A new conversation is rooted at this mail, never at an id it references: two people answering the same
