@@ -33,17 +33,17 @@ import { SmtpSink } from '../../test/channels/email/smtp-sink.js';
 import { cpuSince, sampleCpu, type CpuReport } from './cpu.js';
 import { mail, SUPPORT } from '../../test/channels/email/world.js';
 
-async function rawFetchParse(server: DovecotServer, expected: number): Promise<{ mails: number; seconds: number }> {
+async function rawFetchParse(server: DovecotServer, expected: number, batch: number): Promise<{ mails: number; seconds: number }> {
   const client = new ImapFlow({ host: '127.0.0.1', port: server.port, secure: false, auth: server.user, logger: false });
   await client.connect();
   const started = performance.now();
   let mails = 0;
   const lock = await client.getMailboxLock('INBOX');
   try {
-    // Batches of 50, like the intake.
-    for (let from = 1; from <= expected; from += 50) {
+    // Batches of the channel's size.
+    for (let from = 1; from <= expected; from += batch) {
       const sources: Buffer[] = [];
-      for await (const m of client.fetch(`${from}:${Math.min(from + 49, expected)}`, { uid: true, source: true })) if (m.source) sources.push(m.source);
+      for await (const m of client.fetch(`${from}:${Math.min(from + batch - 1, expected)}`, { uid: true, source: true })) if (m.source) sources.push(m.source);
       for (const source of sources) {
         await parseEmail(source);
         mails++;
@@ -182,7 +182,7 @@ export default async function run(args: string[]): Promise<void> {
   const rawRuns: { mails: number; seconds: number; cpu: CpuReport }[] = [];
   for (let i = 0; i < 3; i++) {
     const before = sampleCpu();
-    const run = await rawFetchParse(raw, 2 * n);
+    const run = await rawFetchParse(raw, 2 * n, roundSize);
     rawRuns.push({ ...run, cpu: cpuSince(before, run.mails) });
   }
   const rawResult = [...rawRuns].sort((a, b) => a.seconds - b.seconds)[1]!;
