@@ -1,0 +1,220 @@
+import type { RequestHandler, Router } from 'express';
+import type { Logger } from 'pino';
+import type { AttachmentRef, Choice, ConversationReference, InboundMessage, JsonValue, OutboundMessage } from './types.js';
+
+/**
+ * The host side of the channel port: what the core offers an adapter (intake, transcripts, incidents, outbox,
+ * agent actions). Re-exported by `types.ts`, which adapters import.
+ */
+
+/** One message of a conversation's transcript, as the core stores it. */
+export interface TranscriptMessage {
+  id: string;
+  /** Position in the database-wide message sequence; used as a cursor. */
+  seq: number;
+  direction: 'in' | 'out';
+  /** `reporter`, `bot`, `system`, or `agent:<display name>`. */
+  author: string;
+  text: string;
+  choices?: Choice[];
+  attachments?: AttachmentRef[];
+  createdAt: Date;
+}
+
+export interface ConversationMatch {
+  conversationId: string;
+  threadKey: string;
+  reference: ConversationReference;
+  /** Channel user id of the reporter who owns the conversation. */
+  reporterExternalId: string | null;
+}
+
+/** An incident as channels show it (triage cards, App Home, status replies). */
+export interface IncidentView {
+  id: string;
+  /** `INC-000042`. */
+  number: string;
+  title: string;
+  description: string;
+  category: string | null;
+  service: string | null;
+  priority: string;
+  impact: number;
+  urgency: number;
+  status: string;
+  tier: string;
+  assignee: string | null;
+  assignmentGroup: string | null;
+  confidential: boolean;
+  resolution: string | null;
+  reporter: { id: string; name: string | null; email: string | null };
+  /** Channel of the conversation the incident came from (`webchat`, `slack`, `email`…). */
+  originChannel: string | null;
+  responseDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  createdAt: Date;
+}
+
+export interface IncidentChangeEvent {
+  incident: IncidentView;
+  kind: 'created' | 'updated' | 'reply' | 'note' | 'reporter_message';
+  /** `bot`, `reporter`, `api:<token name>`, `slack:<agent>`… */
+  actor: string;
+  changes?: Record<string, { from: unknown; to: unknown }>;
+  text?: string;
+  /** Files that came with a `reporter_message` (stored in the incident's origin conversation). */
+  attachments?: AttachmentRef[];
+}
+
+/** Writes outbound work inside the transaction of the change being observed: it commits with it or not at all. */
+export interface OutboxWriter {
+  /**
+   * Queues a message into a service-desk thread that is not a reporter conversation (e.g. a triage channel
+   * or a card's thread). The thread is created on first use. Returns our message id.
+   */
+  post(target: { channel: string; threadKey: string; reference: ConversationReference }, message: OutboundMessage, options?: { idempotencyKey?: string }): Promise<string>;
+  /** Queues an in-place edit of a message queued earlier by `post` (by our message id), e.g. a card update. */
+  edit(messageId: string, message: OutboundMessage): Promise<void>;
+  /** Small per-incident values a channel keeps, e.g. the message id of its triage card. */
+  getLink(incidentId: string, key: string): Promise<string | undefined>;
+  setLink(incidentId: string, key: string, value: string): Promise<void>;
+  /** The platform id of a message once delivered (e.g. a Slack `ts`), or undefined while still queued. */
+  externalIdOf(messageId: string): Promise<string | undefined>;
+}
+
+export interface IncidentPatchInput {
+  status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed' | 'reopened' | 'cancelled';
+  priority?: 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+  impact?: number;
+  urgency?: number;
+  assignee?: string | null;
+  assignmentGroup?: string | null;
+  tier?: 'L1' | 'L2' | 'L3';
+  resolution?: string;
+}
+
+/**
+ * What agents do from a channel (Slack buttons, thread replies, commands). Each call is one transaction.
+ * With `eventId`, the platform event is recorded in the same transaction (the inbound-event table, unique per
+ * channel): a redelivery to any instance, before or after a restart, changes nothing and returns the incident.
+ */
+export interface AgentActions {
+  get(ref: string): Promise<IncidentView | undefined>;
+  /** Public reply (relayed to the reporter on their channel) or internal note. */
+  comment(ref: string, input: { text: string; author: string; internal: boolean; idempotencyKey?: string; attachments?: AttachmentRef[]; eventId?: string }): Promise<IncidentView>;
+  /** Throws a FrontlineError with code INVALID_TRANSITION for a status change the lifecycle forbids. */
+  update(ref: string, patch: IncidentPatchInput, actor: string, options?: { eventId?: string }): Promise<IncidentView>;
+  /** Whether an agent-side platform event (the `eventId` of `comment`/`update`) has taken effect already. */
+  handled(eventId: string): Promise<boolean>;
+  /** Incidents reported by the person behind a channel account, newest first (e.g. Slack App Home). */
+  listForReporter(channel: string, externalUserId: string, options?: { openOnly?: boolean; limit?: number }): Promise<IncidentView[]>;
+}
+
+/** What the core offers an adapter when it starts. */
+export interface ChannelHost {
+  /**
+   * Hands an inbound event to the intake pipeline. Resolves once it is durably recorded and its effects are
+   * committed; a redelivered event resolves with `duplicate: true` and has no effect.
+   */
+  receive(message: InboundMessage): Promise<ReceiveResult>;
+  /**
+   * Many inbound events at once, e.g. a fetched batch of mail: the same effects as `receive` for each, in order
+   * per thread, with one transaction and a few statements for the whole batch where the core can (group commit).
+   * Results are in the order given. Events of one thread may be included; they are handled one after the other.
+   */
+  receiveMany(messages: InboundMessage[]): Promise<ReceiveResult[]>;
+  /** Opens a conversation before the reporter writes (a web chat page), queueing the greeting. Idempotent. */
+  open(conversation: Omit<InboundMessage, 'eventId' | 'text' | 'choice' | 'attachments' | 'occurredAt'>): Promise<{ conversationId: string }>;
+  /**
+   * Delivered messages of a conversation after `cursor`, in order. The returned cursor only moves past a
+   * message once everything before it is visible, so polling never skips a late delivery.
+   */
+  transcript(conversationId: string, cursor?: number): Promise<{ messages: TranscriptMessage[]; cursor: number }>;
+  /**
+   * Of these conversations, those holding any message after the given cursor: one query for every open stream
+   * of an instance, so idle streams cost nothing per stream (their transcripts are read only when this says so).
+   */
+  changedSince(cursors: readonly { conversationId: string; cursor: number }[]): Promise<Set<string>>;
+  /** Stores a file the reporter sent; enforces nothing (the adapter checks its own limits first). */
+  storeAttachment(conversationId: string, file: { filename: string; contentType: string; data: Buffer }): Promise<AttachmentRef & { id: string }>;
+  readAttachment(conversationId: string, attachmentId: string): Promise<{ ref: AttachmentRef; data: Buffer } | undefined>;
+  /** Subscribes to local deliveries (to push them to open streams); returns the unsubscribe function. */
+  onDelivered(listener: (conversationId: string) => void): () => void;
+  /** Durable per-channel values (checkpoints, cursors) shared by every instance. */
+  state: {
+    get<T extends JsonValue>(key: string): Promise<T | undefined>;
+    set(key: string, value: JsonValue): Promise<void>;
+  };
+  /** Lookups for channels that must thread by their own signals (e.g. email headers). */
+  conversations: {
+    /** The conversation of this channel holding a message with one of these platform ids (in or out). */
+    findByMessageExternalIds(channel: string, externalIds: string[]): Promise<ConversationMatch | undefined>;
+    /** The conversation an incident was reported from, by number (42 or INC-000042). */
+    findByIncidentNumber(channel: string, number: number): Promise<ConversationMatch | undefined>;
+    /**
+     * The batch forms, one query for many mails. By id: the same conversation `findByMessageExternalIds` gives
+     * for `[id]` alone (a reporter conversation; the newest message wins); ids without one are absent.
+     */
+    findManyByMessageExternalIds(channel: string, externalIds: string[]): Promise<Map<string, ConversationMatch>>;
+    /** By incident number; numbers without a conversation of this channel are absent. */
+    findManyByIncidentNumbers(channel: string, numbers: number[]): Promise<Map<number, ConversationMatch>>;
+    /** For each query, the newest conversation of this channel opened with that `matchKey`, active since `since`. */
+    findRecentByMatchKeys(channel: string, queries: { key: string; since: Date }[]): Promise<(ConversationMatch | undefined)[]>;
+    /**
+     * The options of the last bot message each conversation's reporter has received (delivered), for channels
+     * where an answer comes back as text ("1", "yes"). A conversation whose last delivered bot message asked
+     * nothing is absent.
+     */
+    lastDeliveredChoices(conversationIds: string[]): Promise<Map<string, Choice[]>>;
+  };
+  /** Per-address delivery status of a person's channel account (e.g. an email address whose mail bounced). */
+  deliveries: {
+    get(channel: string, address: string): Promise<DeliveryStatus | undefined>;
+    /** Marks the address as failing; false when no person has this address on the channel. */
+    markFailing(channel: string, address: string, failure: { status?: string; reason?: string }): Promise<boolean>;
+    /** The address works again (the person wrote, or a later mail was accepted). */
+    clear(channel: string, address: string): Promise<void>;
+    /** `clear` for many addresses in one statement. */
+    clearMany(channel: string, addresses: string[]): Promise<void>;
+  };
+  /** Agent-side incident actions (for channels that are also the agents' workspace). */
+  incidents: AgentActions;
+  /** The agent override table (display name, email, active flag per channel account), edited by operators. */
+  agents: {
+    /** The first entry of this channel matching one of `keys` (user id, email), in the order given. */
+    find(channel: string, keys: string[]): Promise<AgentOverrideView | undefined>;
+  };
+  /**
+   * Observes every incident change inside its transaction; whatever the listener queues through `outbox`
+   * commits with the change (e.g. post or update a triage card, mirror a reporter's message into its thread).
+   */
+  onIncidentChange(listener: (change: IncidentChangeEvent, outbox: OutboxWriter) => Promise<void>): void;
+  /** Mounts the adapter's HTTP routes (webhooks, widget assets) under the shared server. */
+  mount(path: string, handler: RequestHandler | Router): void;
+  logger: Logger;
+}
+
+/** A failing address: since when, the last failure (enhanced status such as `5.1.1`, diagnostic text) and how often. */
+export interface DeliveryStatus {
+  failingSince: Date;
+  lastBounceAt: Date;
+  status: string | null;
+  reason: string | null;
+  count: number;
+  /** A permanent failure (5.x.x): nothing more is sent to the address until it is cleared. */
+  hard: boolean;
+}
+
+export interface AgentOverrideView {
+  key: string;
+  displayName: string | null;
+  email: string | null;
+  /** false: refused even when a configured agent group includes the account. */
+  active: boolean;
+}
+
+export interface ReceiveResult {
+  duplicate: boolean;
+  conversationId: string;
+  messageId?: string;
+}
