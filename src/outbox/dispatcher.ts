@@ -111,14 +111,19 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
     });
   }
 
+  /**
+   * Only rows of channels this instance runs: an instance with fewer channels (`frontline chat`, an instance
+   * without Slack) must not lease another channel's messages and push them back as "not enabled".
+   */
   private async claim(limit: number): Promise<ClaimedRow[]> {
+    if (this.channels.size === 0) return [];
     const { rows } = await this.pool.query<ClaimedRow>(
       // A row is eligible when no older row of its conversation is still pending. Walking the due rows in
       // order and probing for an older one (both indexed) costs the rows claimed, not the whole backlog: a
       // DISTINCT ON over every pending row made each claim scan all of them (thousands after a burst of mail).
       `WITH ready AS (
          SELECT o.id FROM outbox_message o
-         WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+         WHERE o.status = 'pending' AND o.next_attempt_at <= now() AND o.channel = ANY($3::text[])
            AND (o.leased_until IS NULL OR o.leased_until < now())
            AND NOT EXISTS (SELECT 1 FROM outbox_message p
                             WHERE p.status = 'pending' AND p.conversation_id = o.conversation_id AND p.seq < o.seq)
@@ -132,7 +137,7 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
           AND o.status = 'pending' AND (o.leased_until IS NULL OR o.leased_until < now())
        RETURNING o.id::text, o.conversation_id::text, o.channel, o.message_id::text, o.payload,
                  o.idempotency_key, o.attempts, c.reference`,
-      [limit, this.options.leaseMs],
+      [limit, this.options.leaseMs, [...this.channels.keys()]],
     );
     return rows;
   }

@@ -88,6 +88,28 @@ describe.each(DB_KINDS)('outbox dispatcher ($kind)', ({ kind, skip }) => {
     await eventually(async () => (await t.frontline.db.prisma.outboxMessage.findUnique({ where: { id: question!.id } }))?.status === 'sent', 10_000, 'retried delivery');
   });
 
+  it.skipIf(skip)("an instance without a channel leaves that channel's messages to the instances that have it", async () => {
+    channel.script = () => 'ok';
+    // E.g. `frontline chat` (terminal only) next to a server: before, it leased the server's messages and put them
+    // back for a minute as "channel not enabled".
+    const other = new ScriptedChannel();
+    const terminalOnly = new OutboxDispatcher(t.frontline.db.pool, new Map([['other', other]]), {
+      maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, pollMs: 5, leaseMs: 30_000, concurrency: 8,
+    }, createMetrics(), createLogger({ LOG_LEVEL: 'silent', LOG_FORMAT: 'json' }));
+    terminalOnly.start();
+    try {
+      const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => conversation(`own-${i}`)));
+      const rows = await eventually(async () => {
+        const r = await t.frontline.db.prisma.outboxMessage.findMany({ where: { conversationId: { in: ids } } });
+        return r.length === ids.length * 2 && r.every((x) => x.status !== 'pending') ? r : undefined;
+      }, 10_000, 'every greeting delivered by the scripted instance');
+      expect(rows.map((r) => [r.status, r.attempts, r.lastError])).toEqual(rows.map(() => ['sent', 1, null]));
+      expect(other.attempts).toEqual([]);
+    } finally {
+      await terminalOnly.stop();
+    }
+  });
+
   it.skipIf(skip)('two dispatchers on one database never deliver a message twice', async () => {
     channel.script = () => 'ok';
     const before = channel.delivered.length;
