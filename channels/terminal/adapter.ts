@@ -12,7 +12,6 @@ export class TerminalAdapter implements ChannelAdapter<TerminalReference> {
   readonly name = 'terminal';
   readonly capabilities: ChannelCapabilities = { buttons: false, threads: false, edit: false, attachments: false, maxTextLength: 10_000, markup: 'plain' };
   private host: ChannelHost | undefined;
-  private lastChoices: { id: string; label: string }[] = [];
 
   constructor(
     private readonly session: string,
@@ -37,22 +36,23 @@ export class TerminalAdapter implements ChannelAdapter<TerminalReference> {
     return conversationId;
   }
 
-  /** Reads lines until end of input; a bare number picks the numbered choice. */
+  /**
+   * Reads lines until end of input. A bare number answers the numbered choice; the dialog resolves it against the
+   * question it is asking (as for email), not the last one printed: with piped input, the next line is read
+   * before the reply to the previous one has been delivered.
+   */
   async run(rl: Interface, user: string): Promise<void> {
     for await (const line of rl) {
       const text = line.trim();
       if (!text) continue;
       if (text === '/quit' || text === '/exit') break;
-      const n = Number(text);
-      const choice = Number.isInteger(n) && n >= 1 ? this.lastChoices[n - 1] : undefined;
       await this.requireHost().receive({
         channel: this.name,
         eventId: randomUUID(),
         threadKey: this.encodeThreadKey({ session: this.session }),
         reference: { session: this.session },
         user: { externalId: user, displayName: user },
-        text: choice ? choice.label : text,
-        choice: choice?.id,
+        text,
       });
     }
   }
@@ -70,8 +70,7 @@ export class TerminalAdapter implements ChannelAdapter<TerminalReference> {
   async send(_reference: TerminalReference, message: OutboundMessage): Promise<SendResult> {
     const who = message.author.kind === 'agent' ? message.author.name : 'bot';
     this.write(`${who}> ${message.text}`);
-    this.lastChoices = message.choices ?? [];
-    this.lastChoices.forEach((c, i) => this.write(`     ${i + 1}. ${c.label}`));
+    (message.choices ?? []).forEach((c, i) => this.write(`     ${i + 1}. ${c.label}`));
     return {};
   }
 
