@@ -59,13 +59,18 @@ export interface FrontlineOptions {
   dispatch?: boolean;
   /** Dialog new conversations start with (default: FRONTLINE_DIALOG, i.e. the guided report flow). */
   dialog?: string;
+  /**
+   * Embedded database held by a running server: work through that server's socket instead of refusing
+   * (`frontline chat` next to `frontline start`). Not for servers: one of them runs the database.
+   */
+  attach?: boolean;
 }
 
 /** The composition root: wires database, dialog engine, pipeline, outbox, HTTP server and channels. */
 export async function createFrontline(config: Config, options: FrontlineOptions = {}): Promise<Frontline> {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics();
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(config, logger, { attach: options.attach ?? false });
   let closeTimers: () => Promise<void> = async () => {}; // [sla-timers]
   try {
     const { dialogs, t, locales } = await loadDialogs();
@@ -149,7 +154,8 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use(errorHandler(logger));
     if (options.dispatch !== false) dispatcher.start();
     // PGlite has no autovacuum: keep the planner's statistics fresh ourselves.
-    const statistics = db.kind === 'pglite' ? new EmbeddedStatistics(db.pool, logger.child({ component: 'statistics' })) : undefined;
+    // The server that runs the embedded database keeps its statistics; a process attached to it need not.
+    const statistics = db.kind === 'pglite' && db.attachedTo === undefined ? new EmbeddedStatistics(db.pool, logger.child({ component: 'statistics' })) : undefined;
     statistics?.start();
     // [sla-timers] workers after the channels, so notices they queue have somewhere to go.
     await timers.work(

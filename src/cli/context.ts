@@ -12,9 +12,12 @@ export function cliConfig(overrides: Partial<Record<keyof Config, string>> = {},
   return loadConfig({ LOG_LEVEL: defaultLogLevel, ...process.env, ...overrides });
 }
 
-/** Opens the configured database (DATABASE_URL or the embedded one in FRONTLINE_DATA_DIR), migrated. */
+/**
+ * Opens the configured database (DATABASE_URL or the embedded one in FRONTLINE_DATA_DIR), migrated. An embedded
+ * database that a running server holds is used through that server (see `openDatabase`'s `attach`).
+ */
 export async function openCliDatabase(config = cliConfig()): Promise<Database> {
-  return openDatabase(config, createLogger(config));
+  return openDatabase(config, createLogger(config), { attach: true });
 }
 
 /** Opens the database for one command and always closes it, whatever the command does. */

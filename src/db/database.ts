@@ -3,9 +3,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { Config } from '../config/load.js';
 import { FrontlineError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { EMBEDDED_SOCKET_PORT, type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.js';
+import { attachEmbeddedPostgres, EMBEDDED_SOCKET_PORT, type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.js';
 import { PrismaClient } from './generated/client.js';
-import { applyMigrations } from './migrations.js';
+import { applyMigrations, pendingMigrations } from './migrations.js';
 
 export { Prisma, PrismaClient } from './generated/client.js';
 export type * from './generated/client.js';
@@ -19,6 +19,8 @@ export interface Database {
   /** Shared by Prisma and pg-boss: embedded, ONE connection (PGlite has one session for all connections). */
   readonly pool: pg.Pool;
   readonly prisma: PrismaClient;
+  /** Embedded only: the pid of the running server this process reached the database through, if it did. */
+  readonly attachedTo?: number;
   close(): Promise<void>;
 }
 
@@ -32,14 +34,22 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export async function openDatabase(
   config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'FRONTLINE_DATA_DIR' | 'FRONTLINE_AUTO_MIGRATE'>,
   logger?: Logger,
-  options: { migrate?: boolean } = {},
+  options: {
+    migrate?: boolean;
+    /**
+     * Embedded only: when a running server holds the data directory, use the database through that server's
+     * socket (one-shot commands) instead of refusing. Migrations are the server's: if it lacks some, this fails.
+     */
+    attach?: boolean;
+  } = {},
 ): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let pool: pg.Pool;
   if (config.DATABASE_URL) {
     pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   } else {
-    embedded = await startEmbeddedPostgres(config.FRONTLINE_DATA_DIR);
+    embedded = (options.attach ? await attachEmbeddedPostgres(config.FRONTLINE_DATA_DIR) : undefined) ??
+      (await startEmbeddedPostgres(config.FRONTLINE_DATA_DIR));
     pool = new pg.Pool({
       host: embedded.socketDir,
       port: EMBEDDED_SOCKET_PORT,
@@ -58,7 +68,19 @@ export async function openDatabase(
     await embedded?.stop();
     throw new FrontlineError('DB_UNAVAILABLE', `cannot reach the database (${kind}): ${(err as Error).message}`);
   }
-  if (options.migrate ?? config.FRONTLINE_AUTO_MIGRATE) {
+  const attachedTo = embedded?.serverPid;
+  if (attachedTo !== undefined && options.migrate !== false) {
+    // The running server migrated at its start; a newer install than the server must not change the schema under it.
+    const pending = await pendingMigrations(pool);
+    if (pending.length) {
+      await pool.end().catch(() => {});
+      throw new FrontlineError(
+        'DB_EMBEDDED_LOCKED',
+        `the server running on ${config.FRONTLINE_DATA_DIR} (process ${attachedTo}) has not applied ${pending.join(', ')}; ` +
+          'restart it (it migrates at start), then run this command again',
+      );
+    }
+  } else if (options.migrate ?? config.FRONTLINE_AUTO_MIGRATE) {
     // On PostgreSQL the engine serialises instances with a session advisory lock: give it its own connection
     // and close it afterwards, so the lock cannot linger on a pooled connection and block the next instance.
     const migrationPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 1 }) : pool;
@@ -75,6 +97,7 @@ export async function openDatabase(
     kind,
     pool,
     prisma,
+    ...(attachedTo !== undefined ? { attachedTo } : {}),
     async close() {
       if (closed) return;
       closed = true;

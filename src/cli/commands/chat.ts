@@ -18,7 +18,7 @@ export function registerChatCommand(program: Command): void {
       const config = cliConfig({ WEBCHAT_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });
       const session = opts.new ? `${opts.user}:${Date.now()}` : opts.user;
       const terminal = new TerminalAdapter(session);
-      const frontline = await createFrontline(config, { channels: [terminal] });
+      const frontline = await createFrontline(config, { channels: [terminal], attach: true });
       await importStarterKbIfEmpty(frontline);
       // The reader is created after the conversation opens: readline drops lines emitted before iteration starts.
       let rl: ReturnType<typeof createInterface> | undefined;
