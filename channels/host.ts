@@ -144,6 +144,13 @@ export interface ChannelHost {
   state: {
     get<T extends JsonValue>(key: string): Promise<T | undefined>;
     set(key: string, value: JsonValue): Promise<void>;
+    /**
+     * Takes or renews the lease `key` for `holder` for `ttlMs` (database clock) when it is free, expired or
+     * already `holder`'s; true when `holder` has it. For work one instance should do at a time (reading a mailbox).
+     */
+    lease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+    /** Gives the lease up, if `holder` has it, so another instance can take it at once. */
+    release(key: string, holder: string): Promise<void>;
   };
   /** Lookups for channels that must thread by their own signals (e.g. email headers). */
   conversations: {

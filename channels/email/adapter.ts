@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { z } from 'zod';
 import {
   ChannelSendError,
@@ -13,6 +15,7 @@ import {
 import { ImapSource, type ImapSourceOptions } from './imap-source.js';
 import { EmailIntake, type IntakeOutcome } from './intake.js';
 import { decodeEmailThreadKey, encodeEmailThreadKey, parseEmailReference, stateKeys, type EmailReference } from './reference.js';
+import { ReaderLease } from './reader-lease.js';
 import { parseEmailSettings, type EmailSettings } from './settings.js';
 import { SmtpSender, type SmtpSenderConfig } from './smtp-sender.js';
 
@@ -58,6 +61,9 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
   private host: ChannelHost | undefined;
   private intake: EmailIntake | undefined;
   private source: ImapSource | undefined;
+  private reader: ReaderLease | undefined;
+  /** Resolves when this instance first takes the mailbox lease. */
+  private leading: Promise<void> = new Promise(() => {});
   private sender: SmtpSender | undefined;
   private smtpCheck: { ok: boolean; detail: string; at: number } | undefined;
   /** conversation id → incident number, so the subject token costs no lookup after the first time. */
@@ -80,7 +86,7 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     });
     if (this.options.intake === false) return;
     const checkpointKey = stateKeys.checkpoint(s.imap.user, s.imap.mailbox);
-    this.source = new ImapSource({
+    const createSource = () => new ImapSource({
       host: s.imap.host,
       port: s.imap.port,
       secure: s.imap.secure,
@@ -105,19 +111,41 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
       knownMessageIds: async (ids) => new Set((await host.conversations.findManyByMessageExternalIds(this.name, ids)).keys()),
       ...this.options.imap,
     });
-    // Connecting happens in the background: a mail server that is down must not stop the whole service.
-    this.source.start();
+    let lead!: () => void;
+    this.leading = new Promise((resolve) => (lead = resolve));
+    // One instance reads the mailbox; the others stand by (see reader-lease.ts). Connecting happens in the
+    // background: a mail server that is down must not stop the whole service.
+    this.reader = new ReaderLease({
+      store: host.state,
+      key: stateKeys.reader(s.imap.user, s.imap.mailbox),
+      holder: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      ttlMs: s.imap.leaseMs,
+      logger: host.logger,
+      lead: () => {
+        this.source = createSource();
+        this.source.start();
+        lead();
+      },
+      yieldLead: async () => {
+        const source = this.source;
+        this.source = undefined;
+        await source?.stop();
+      },
+    });
+    this.reader.start();
   }
 
   async stop(): Promise<void> {
-    await this.source?.stop();
-    this.source = undefined;
+    await this.reader?.stop();
+    this.reader = undefined;
     this.sender?.close();
   }
 
-  /** Resolves once IMAP is connected and caught up (tests and tools). */
-  whenConnected(): Promise<void> {
-    return this.source ? this.source.whenConnected() : Promise.resolve();
+  /** Resolves once this instance reads the mailbox, connected and caught up (tests and tools). */
+  async whenConnected(): Promise<void> {
+    if (!this.reader) return;
+    await this.leading;
+    await this.source?.whenConnected();
   }
 
   /** Runs one raw mail through the intake (replays, tests). */
@@ -199,7 +227,9 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     const smtp = await this.checkSmtp();
     const parts: string[] = [];
     let ok = smtp.ok;
-    if (this.source) {
+    if (this.reader && !this.reader.isLeading) {
+      parts.push('imap standby (another instance reads the mailbox)');
+    } else if (this.source) {
       const imap = this.source.health();
       ok &&= imap.connected;
       parts.push(`imap ${imap.connected ? 'connected' : 'disconnected'} (${imap.delivered} mails, ${imap.reconnects} reconnects${imap.lastError ? `, last error: ${imap.lastError}` : ''})`);

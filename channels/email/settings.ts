@@ -11,6 +11,7 @@ export const EMAIL_SETTING_KEYS = [
   'IMAP_MAILBOX',
   'IMAP_PROCESSED',
   'IMAP_POLL_INTERVAL_MS',
+  'IMAP_LEASE_MS',
   'SMTP_HOST',
   'SMTP_PORT',
   'SMTP_SECURE',
@@ -65,6 +66,7 @@ export const emailSettingsSchema = z.object({
   IMAP_MAILBOX: z.string().min(1).default('INBOX'),
   IMAP_PROCESSED: processed,
   IMAP_POLL_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  IMAP_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   SMTP_HOST: z.string().min(1),
   SMTP_PORT: port(587),
   SMTP_SECURE: bool(false),
@@ -76,7 +78,18 @@ export const emailSettingsSchema = z.object({
 });
 
 export interface EmailSettings {
-  imap: { host: string; port: number; secure: boolean; user: string; pass: string; mailbox: string; processed: ProcessedAction; pollIntervalMs: number };
+  imap: {
+    host: string;
+    port: number;
+    secure: boolean;
+    user: string;
+    pass: string;
+    mailbox: string;
+    processed: ProcessedAction;
+    pollIntervalMs: number;
+    /** How long the reading instance's lease lasts; a standby takes over at most this long after a crash. */
+    leaseMs: number;
+  };
   smtp: { host: string; port: number; secure: boolean; user: string | undefined; pass: string | undefined };
   /** As configured (may carry a display name); used as From and Reply-To. */
   supportAddress: string;
@@ -111,6 +124,7 @@ export function parseEmailSettings(env: Record<string, string | undefined>): Ema
       mailbox: s.IMAP_MAILBOX,
       processed: s.IMAP_PROCESSED,
       pollIntervalMs: s.IMAP_POLL_INTERVAL_MS,
+      leaseMs: s.IMAP_LEASE_MS,
     },
     smtp: { host: s.SMTP_HOST, port: s.SMTP_PORT, secure: s.SMTP_SECURE, user: s.SMTP_USER, pass: s.SMTP_PASSWORD },
     supportAddress: s.SUPPORT_ADDRESS,

@@ -130,6 +130,20 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
             [channel, key, JSON.stringify(value)],
           );
         },
+        async lease(key, holder, ttlMs) {
+          // One statement, so two instances cannot both take it; the row lock orders concurrent attempts.
+          const { rowCount } = await db.pool.query(
+            `INSERT INTO channel_state (channel, key, value, updated_at)
+             VALUES ($1, $2, jsonb_build_object('holder', $3::text, 'until', now() + make_interval(secs => $4::double precision / 1000)), now())
+             ON CONFLICT (channel, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+             WHERE channel_state.value->>'holder' = $3::text OR (channel_state.value->>'until')::timestamptz < now()`,
+            [channel, key, holder, ttlMs],
+          );
+          return (rowCount ?? 0) > 0;
+        },
+        async release(key, holder) {
+          await db.pool.query(`DELETE FROM channel_state WHERE channel = $1 AND key = $2 AND value->>'holder' = $3`, [channel, key, holder]);
+        },
       };
     },
   };
