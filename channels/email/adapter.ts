@@ -23,7 +23,6 @@ export { EMAIL_SETTING_KEYS } from './settings.js';
 
 const checkpointSchema = z.object({ uidValidity: z.number(), lastUid: z.number() });
 const SMTP_VERIFY_TTL_MS = 60_000;
-const INCIDENT_IN_TEXT = /\bINC-(\d{1,12})\b/;
 
 export interface EmailAdapterOptions {
   /** Overrides for the IMAP supervisor (tests shorten backoff and IDLE delays). */
@@ -55,7 +54,12 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     keepInboundEvents: true,
     // Options of the last bot mail, remembered per conversation before the transcript served them (until stop 8);
     // nothing writes them any more, so the daily housekeeping removes them once they are a month old.
-    ephemeralState: [{ prefix: 'choices:', maxAgeDays: 30 }],
+    ephemeralState: [
+      { prefix: 'choices:', maxAgeDays: 30 },
+      // Incident numbers per conversation, remembered for the subject token until the outbox named the
+      // incident on every message (stop 10); removed the same way.
+      { prefix: 'incident:', maxAgeDays: 30 },
+    ],
   };
 
   private host: ChannelHost | undefined;
@@ -66,8 +70,6 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
   private leading: Promise<void> = new Promise(() => {});
   private sender: SmtpSender | undefined;
   private smtpCheck: { ok: boolean; detail: string; at: number } | undefined;
-  /** conversation id → incident number, so the subject token costs no lookup after the first time. */
-  private readonly incidentByConversation = new Map<string, string>();
 
   constructor(readonly settings: EmailSettings, private readonly options: EmailAdapterOptions = {}) {}
 
@@ -185,7 +187,8 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
         { retryable: false },
       );
     }
-    const incidentNumber = message.incidentNumber ?? (await this.incidentOf(context.conversationId, message.text));
+    // Set by the outbox on every message of a conversation linked to an incident: the subject token.
+    const incidentNumber = message.incidentNumber;
     const files = await this.outboundFiles(context.conversationId, message);
     const sent = await sender.send({
       to: [reference.to],
@@ -200,7 +203,6 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
       automatic: message.author.kind !== 'agent',
       idempotencyKey: context.idempotencyKey,
     });
-    if (incidentNumber) await this.rememberIncident(context.conversationId, incidentNumber);
     // A soft failure (4.x.x) is over once a later mail is accepted.
     if (failing && sent.accepted.map((a) => a.toLowerCase()).includes(reference.to)) await host.deliveries.clear(this.name, reference.to);
     return { externalId: sent.messageId };
@@ -252,30 +254,6 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
       this.smtpCheck = { ok: false, detail: (error as Error).message, at: now };
     }
     return this.smtpCheck;
-  }
-
-  /**
-   * The incident a conversation filed, for the subject token. Dialog replies do not carry the number, but the
-   * acknowledgement names it: it is trusted only when that incident was reported from this very conversation.
-   */
-  private async incidentOf(conversationId: string, text: string): Promise<string | undefined> {
-    const known = this.incidentByConversation.get(conversationId);
-    if (known) return known;
-    const stored = await this.host!.state.get(stateKeys.incident(conversationId));
-    if (typeof stored === 'string') {
-      this.incidentByConversation.set(conversationId, stored);
-      return stored;
-    }
-    const mentioned = INCIDENT_IN_TEXT.exec(text);
-    if (!mentioned?.[1]) return undefined;
-    const match = await this.host!.conversations.findByIncidentNumber(this.name, Number(mentioned[1]));
-    return match?.conversationId === conversationId ? mentioned[0] : undefined;
-  }
-
-  private async rememberIncident(conversationId: string, number: string): Promise<void> {
-    if (this.incidentByConversation.get(conversationId) === number) return;
-    this.incidentByConversation.set(conversationId, number);
-    await this.host!.state.set(stateKeys.incident(conversationId), number);
   }
 
   private started(): { host: ChannelHost; sender: SmtpSender } {

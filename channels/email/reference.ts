@@ -55,7 +55,5 @@ export const stateKeys = {
   checkpoint: (user: string, mailbox: string) => `imap-checkpoint:${user}:${mailbox}`,
   /** The lease of the instance that reads the mailbox (see reader-lease.ts). */
   reader: (user: string, mailbox: string) => `imap-reader:${user}:${mailbox}`,
-  /** Incident number of a conversation, for the subject token of mails that do not carry it. */
-  incident: (conversationId: string) => `incident:${conversationId}`,
 };
 

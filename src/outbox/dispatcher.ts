@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
-import { type ChannelAdapter, ChannelSendError, type ConversationReference, type SendContext, type SendResult } from '../../channels/types.js';
+import { type ChannelAdapter, ChannelSendError, type ConversationReference, type OutboundMessage, type SendContext, type SendResult } from '../../channels/types.js';
+import { formatIncidentNumber } from '../incidents/number.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { retryDelayMs } from './backoff.js';
@@ -24,6 +25,8 @@ interface ClaimedRow {
   idempotency_key: string;
   attempts: number;
   reference: ConversationReference;
+  /** Of the incident the conversation is linked to now, if any. */
+  incident_number: number | null;
 }
 
 /**
@@ -136,7 +139,8 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
         WHERE o.id = ready.id AND c.id = o.conversation_id
           AND o.status = 'pending' AND (o.leased_until IS NULL OR o.leased_until < now())
        RETURNING o.id::text, o.conversation_id::text, o.channel, o.message_id::text, o.payload,
-                 o.idempotency_key, o.attempts, c.reference`,
+                 o.idempotency_key, o.attempts, c.reference,
+                 (SELECT i.number FROM incident i WHERE i.id = c.incident_id) AS incident_number`,
       [limit, this.options.leaseMs, [...this.channels.keys()]],
     );
     return rows;
@@ -147,7 +151,7 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
     try {
       if (!channel) throw new ChannelSendError(`channel ${row.channel} is not enabled`, { retryable: true, retryAfterMs: 60_000 });
       const context = { idempotencyKey: row.idempotency_key, conversationId: row.conversation_id, attempt: row.attempts };
-      const result = row.payload.op === 'edit' ? await this.edit(channel, row, context) : await channel.send(row.reference, row.payload.message, context);
+      const result = row.payload.op === 'edit' ? await this.edit(channel, row, context) : await channel.send(row.reference, withIncident(row.payload.message, row), context);
       await this.pool.query(
         `WITH o AS (
            UPDATE outbox_message SET status = 'sent', sent_at = now(), leased_until = NULL, external_id = $2, last_error = NULL
@@ -205,4 +209,13 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
       this.logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryInMs: delay, error: message }, 'outbound delivery failed; will retry');
     }
   }
+}
+
+/**
+ * Every message of a conversation linked to an incident names it (the email subject token, Slack file origins),
+ * read when it is sent, so channels need not remember which incident a conversation filed.
+ */
+function withIncident(message: OutboundMessage, row: ClaimedRow): OutboundMessage {
+  if (message.incidentNumber || row.incident_number === null) return message;
+  return { ...message, incidentNumber: formatIncidentNumber(row.incident_number) };
 }

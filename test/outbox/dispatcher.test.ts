@@ -3,6 +3,7 @@ import { ChannelSendError, type ChannelAdapter, type ChannelHost, type OutboundM
 import { eventually, startTestApp, type TestApp } from '../helpers/app.js';
 import { DB_KINDS } from '../helpers/databases.js';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher.js';
+import { enqueueMessage } from '../../src/outbox/enqueue.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -13,7 +14,7 @@ import { createLogger } from '../../src/logger.js';
 class ScriptedChannel implements ChannelAdapter {
   readonly name = 'scripted';
   readonly capabilities = { buttons: false, threads: false, edit: false, attachments: false, maxTextLength: 1000, markup: 'plain' as const };
-  readonly attempts: { text: string; at: number; ctx: SendContext }[] = [];
+  readonly attempts: { text: string; at: number; ctx: SendContext; incidentNumber?: string }[] = [];
   readonly delivered: string[] = [];
   script: ((text: string, attempt: number) => 'ok' | 'rate_limited' | 'error' | 'permanent') = () => 'ok';
   host!: ChannelHost;
@@ -23,7 +24,7 @@ class ScriptedChannel implements ChannelAdapter {
   decodeThreadKey(key: string) { return { id: key.split(':')[1] ?? '' }; }
   async health() { return { ok: true }; }
   async send(_ref: unknown, message: OutboundMessage, ctx: SendContext) {
-    this.attempts.push({ text: message.text, at: Date.now(), ctx });
+    this.attempts.push({ text: message.text, at: Date.now(), ctx, ...(message.incidentNumber ? { incidentNumber: message.incidentNumber } : {}) });
     const outcome = this.script(message.text, ctx.attempt);
     if (outcome === 'rate_limited') throw new ChannelSendError('429 Too Many Requests', { retryable: true, retryAfterMs: 300 });
     if (outcome === 'error') throw new ChannelSendError('503 Service Unavailable', { retryable: true });
@@ -86,6 +87,24 @@ describe.each(DB_KINDS)('outbox dispatcher ($kind)', ({ kind, skip }) => {
     const retry = await fetch(`${t.url}/api/v1/admin/outbox/${question!.id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${t.tokens.admin}` } });
     expect(retry.status).toBe(202);
     await eventually(async () => (await t.frontline.db.prisma.outboxMessage.findUnique({ where: { id: question!.id } }))?.status === 'sent', 10_000, 'retried delivery');
+  });
+
+  it.skipIf(skip)('every message of a conversation linked to an incident names it when sent', async () => {
+    channel.script = () => 'ok';
+    const id = await conversation('numbered');
+    const inbound = (eventId: string, text: string) =>
+      channel.host.receive({ channel: 'scripted', eventId, threadKey: 'scripted:numbered', reference: { id: 'numbered' }, user: { externalId: 'u-numbered' }, text });
+    await inbound('numbered-1', 'The VPN client fails with error 809 since this morning, I cannot reach the file server');
+    await inbound('numbered-2', 'yes');
+    const filed = await eventually(async () => channel.attempts.find((a) => a.ctx.conversationId === id && /Your incident is/.test(a.text)), 10_000, 'the acknowledgement');
+    const number = /INC-\d+/.exec(filed.text)![0];
+    // Queued without a number (as a channel or a later dialog may), sent with the conversation's incident.
+    await t.frontline.db.prisma.$transaction((tx) => enqueueMessage(tx, { id, channel: 'scripted' }, { text: 'A note', author: { kind: 'system' } }));
+    const note = await eventually(async () => channel.attempts.find((a) => a.ctx.conversationId === id && a.text === 'A note'), 10_000, 'the note');
+    expect(note.incidentNumber).toBe(number);
+    // The messages before the incident existed went out without one.
+    const greeting = channel.attempts.find((a) => a.ctx.conversationId === id && a.text.startsWith('Hi!'));
+    expect(greeting?.incidentNumber).toBeUndefined();
   });
 
   it.skipIf(skip)("an instance without a channel leaves that channel's messages to the instances that have it", async () => {
