@@ -13,7 +13,7 @@
  * `--runs` times (default 3) and the median counts: each run has N reporters of its own and its own backlog
  * folder, moved in turn into the inbox of the same running service (so the first run also pays for cold code
  * and caches, as the raw rate's first run does). Afterwards the dispatcher starts and the time to deliver all
- * queued replies to the SMTP sink is reported on its own line.
+ * queued replies to the SMTP sink (a process of its own, bench/email/sink.ts) is reported on its own line.
  * `--live`: the channel is connected and idle, the mails are APPENDed while it works and the outbox sends as in
  * production (`--no-send` keeps it stopped); timed from the first inbound event to the last acknowledgement.
  */
@@ -32,7 +32,6 @@ import { loadConfig } from '../../src/config/load.js';
 import { eventually } from '../../test/helpers/app.js';
 import { createTestDatabase, postgresAvailable, type DbKind } from '../../test/helpers/databases.js';
 import { DovecotServer, dovecotMissingReason, findDovecot } from '../../test/channels/email/dovecot.js';
-import { SmtpSink } from '../../test/channels/email/smtp-sink.js';
 import { cpuSince, sampleCpu, type CpuReport } from './cpu.js';
 import { mail, SUPPORT } from '../../test/channels/email/world.js';
 
@@ -86,7 +85,39 @@ function windowProfiler(file: string): { start(): void; stop(): Promise<void> } 
 }
 
 /** A Frontline instance with the email channel on `dovecot`; its outbox delivers only when `dispatch`. */
-async function startFrontline(kind: DbKind, dovecot: DovecotServer, sink: SmtpSink, dispatch: boolean, roundSize: number) {
+/** bench/email/sink.ts running: its port and how many mails it has received so far. */
+interface RemoteSink {
+  port: number;
+  readonly received: number;
+  stop(): Promise<void>;
+}
+
+async function startSink(): Promise<RemoteSink> {
+  const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, 'sink.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  let received = 0;
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the SMTP sink exited (${code})`)));
+    lines.on('line', (line) => {
+      const msg = JSON.parse(line) as { port?: number; received?: number };
+      if (msg.port !== undefined) resolve(msg.port);
+      if (msg.received !== undefined) received = msg.received;
+    });
+  });
+  return {
+    port,
+    get received() {
+      return received;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+async function startFrontline(kind: DbKind, dovecot: DovecotServer, sink: RemoteSink, dispatch: boolean, roundSize: number) {
   const db = await createTestDatabase(kind);
   const email = new EmailAdapter(
     parseEmailSettings({
@@ -198,9 +229,8 @@ export default async function run(args: string[]): Promise<void> {
   await raw.destroy();
 
   const dovecot = new DovecotServer();
-  const sink = new SmtpSink();
   await dovecot.start();
-  await sink.start();
+  const sink = await startSink();
   // Backlog: the mails wait in another folder while the service starts, then land in the inbox at once (one
   // MOVE), so the window holds mail handling only — not start-up, as the raw run leaves out connecting.
   if (mode === 'backlog') {
@@ -224,7 +254,7 @@ export default async function run(args: string[]): Promise<void> {
         `SELECT (SELECT min(received_at) FROM inbound_event WHERE channel = 'email') AS first,
                 (SELECT max(created_at) FROM message WHERE direction = 'out' AND text LIKE '%Your incident is INC-%') AS last`,
       );
-      // CPU over the window per mail, here including the outbox and the SMTP sink.
+      // CPU over the window per mail, here including the outbox (the SMTP sink is a process of its own).
       windows.push({ seconds: (rows[0]!.last.getTime() - rows[0]!.first.getTime()) / 1000, cpu: cpuSince(cpuBefore, 2 * n) });
     } else {
       await bench.email.whenConnected();
@@ -265,7 +295,7 @@ export default async function run(args: string[]): Promise<void> {
       const queued = await bench.count(`SELECT count(*) AS n FROM outbox_message WHERE status = 'pending'`);
       const began = performance.now();
       bench.frontline.dispatcher.start();
-      await eventually(async () => sink.received.length >= queued, 30 * 60_000, `${queued} replies delivered`);
+      await eventually(async () => sink.received >= queued, 30 * 60_000, `${queued} replies delivered`);
       drain = rate(queued, (performance.now() - began) / 1000);
     }
 
