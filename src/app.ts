@@ -16,6 +16,7 @@ import { incidentsRouter } from './http/api/incidents.js';
 import { cors } from './http/cors.js';
 import { errorHandler, notFound, requireJson } from './http/errors.js';
 import { healthRouter } from './http/health.js';
+import { storableInput } from './http/validate.js';
 import { openApiDocument } from './http/openapi.js';
 import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
@@ -109,7 +110,8 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.disable('x-powered-by');
     if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
     app.use(healthRouter(db, () => [...channels.values()], metrics, () => shuttingDown));
-    const json = [requireJson, express.json({ limit: config.HTTP_BODY_LIMIT, type: 'application/json' })];
+    app.use(storableInput); // query strings of every route; JSON bodies again once parsed (below)
+    const json = [requireJson, express.json({ limit: config.HTTP_BODY_LIMIT, type: 'application/json' }), storableInput];
     app.get('/api/v1/openapi.json', (_req, res) => {
       res.json(openApiDocument(VERSION));
     });
@@ -130,7 +132,9 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         },
       }));
     }
-    app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : json[0]!(req, res, (e?: unknown) => (e ? next(e) : json[1]!(req, res, next)))));
+    // Uploads read their own raw body; every other web chat route is JSON.
+    const webchatJson = express.Router().use(...json);
+    app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : webchatJson(req, res, next)));
 
     const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger });
     const adapters: ChannelAdapter[] = [];

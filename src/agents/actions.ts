@@ -4,6 +4,7 @@ import type { IncidentService } from '../incidents/service.js';
 import { OPEN_STATUSES } from '../incidents/lifecycle.js';
 import { toChannelIncidentView } from '../incidents/view.js';
 import type { IntakePipeline } from '../intake/pipeline.js';
+import { storable, storableText } from '../security/sanitize.js';
 
 /** Agent-side incident actions offered to channels; each call is one retried transaction. */
 export function createAgentActions(db: Database, incidents: IncidentService, pipeline: IntakePipeline, onCommitted: () => void): AgentActions {
@@ -25,8 +26,9 @@ export function createAgentActions(db: Database, incidents: IncidentService, pip
         return undefined;
       }
     },
-    comment: (ref, input) => run(async (tx) => toChannelIncidentView(tx, await incidents.comment(tx, ref, input)), ref, input.eventId),
-    update: (ref, patch, actor, options) => run(async (tx) => toChannelIncidentView(tx, await incidents.update(tx, ref, patch, actor)), ref, options?.eventId),
+    // What agents type in a channel is cleaned like any other input before it is stored.
+    comment: (ref, input) => run(async (tx) => toChannelIncidentView(tx, await incidents.comment(tx, ref, storable(input))), ref, input.eventId),
+    update: (ref, patch, actor, options) => run(async (tx) => toChannelIncidentView(tx, await incidents.update(tx, ref, storable(patch), storableText(actor))), ref, options?.eventId),
     async handled(eventId) {
       const { channel, key } = eventKey(eventId);
       const { rows } = await db.pool.query('SELECT 1 FROM inbound_event WHERE channel = $1 AND external_id = $2', [channel, key]);

@@ -7,6 +7,7 @@ import { createAgentOverrides } from '../agents/overrides.js';
 import type { IncidentService } from '../incidents/service.js';
 import { toChannelIncidentView } from '../incidents/view.js';
 import { redactSecrets } from '../security/redact.js';
+import { storable, storableText } from '../security/sanitize.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { createOutboxWriter } from '../outbox/writer.js';
 import { createLookups } from './lookups.js';
@@ -41,9 +42,10 @@ export function createChannelHost(deps: {
       });
     },
     logger: deps.logger,
-    receive: (message) => pipeline.receive(message),
-    receiveMany: (messages) => pipeline.receiveMany(messages),
-    open: (c) => pipeline.open(c),
+    // Platform payloads may carry what the database cannot store (a NUL in a mail header): cleaned once, here.
+    receive: (message) => pipeline.receive(storable(message)),
+    receiveMany: (messages) => pipeline.receiveMany(storable(messages)),
+    open: (c) => pipeline.open(storable(c)),
     mount(path: string, handler: RequestHandler | Router) {
       app.use(path, handler);
     },
@@ -88,7 +90,7 @@ export function createChannelHost(deps: {
     },
     async storeAttachment(conversationId, file) {
       const row = await db.prisma.attachment.create({
-        data: { conversationId, filename: file.filename, contentType: file.contentType, size: file.data.length, data: new Uint8Array(file.data) },
+        data: { conversationId, filename: storableText(file.filename), contentType: storableText(file.contentType), size: file.data.length, data: new Uint8Array(file.data) },
         select: { id: true, filename: true, contentType: true, size: true },
       });
       return row;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Database } from '../db/database.js';
 import { FrontlineError } from '../errors.js';
+import { storable } from '../security/sanitize.js';
 import { type KbArticleInput, parseArticle, parseJsonlArticle } from './article.js';
 
 export interface KbImportResult {
@@ -62,7 +63,8 @@ export async function readKbSource(source: string): Promise<KbArticleInput[]> {
     }
     seen.set(article.id, origin);
   }
-  return articles.map((a) => a.article);
+  // A file from a word processor may carry control characters the database cannot store.
+  return articles.map((a) => storable(a.article));
 }
 
 interface Located {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { FrontlineError } from '../errors.js';
+import { storableText } from '../security/sanitize.js';
 
 export type Row = Record<string, string>;
 
@@ -15,7 +16,7 @@ export interface Dataset {
 
 export function readDataset(file: string): Dataset {
   // Decoding as UTF-8 turns broken bytes into U+FFFD instead of failing; the normaliser drops those.
-  const content = readFileSync(file, 'utf8');
+  const content = storableText(readFileSync(file, 'utf8'));
   return /\.jsonl$|\.ndjson$/i.test(file) ? parseJsonLines(content, file) : parseCsv(content, file);
 }
 
