@@ -223,5 +223,8 @@ export interface AgentOverrideView {
 export interface ReceiveResult {
   duplicate: boolean;
   conversationId: string;
+  /** The stored message; for a duplicate of an event with a `fingerprint`, the message the first one stored. */
   messageId?: string;
+  /** A duplicate whose `fingerprint` differs from the first event's: the same key reused for another request. */
+  conflict?: boolean;
 }

@@ -87,6 +87,11 @@ export interface InboundMessage {
   /** Platform timestamp of the event. */
   occurredAt?: Date;
   /**
+   * A digest of the request that carried the event, for events keyed by a client's Idempotency-Key: a later
+   * event under the same `eventId` with another fingerprint is reported as a conflict, not a duplicate.
+   */
+  fingerprint?: string;
+  /**
    * A hint that the adapter believes this event starts a new conversation, so the pipeline skips its fast path
    * (which only serves known conversations). Wrong hints cost time, never correctness.
    */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { FrontlineError } from '../../src/errors.js';
+import { bearerToken } from '../../src/http/bearer.js';
+import { fingerprintOf, idempotencyKeyOf, REPLAYED_HEADER, reusedKey } from '../../src/http/idempotency.js';
 import { parseRequest as parse } from '../../src/http/validate.js';
 import type { AttachmentRef, ChannelHost } from '../types.js';
 import { streamEvents } from './events.js';
@@ -59,10 +61,9 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
   });
 
   router.post('/conversations/:id/messages', async (req, res) => {
-    const claims = authorize(req, settings.secret);
+    const claims = authorize(req, settings.secret, HEADER_ONLY);
     const body = parse(messageBody, req.body);
-    const key = req.get('idempotency-key');
-    if (key !== undefined && !/^[\w-]{8,100}$/.test(key)) throw new FrontlineError('BAD_REQUEST', 'Idempotency-Key must be 8-100 letters, digits, - or _');
+    const key = idempotencyKeyOf(req);
     let attachments: AttachmentRef[] | undefined;
     if (body.attachments?.length) {
       attachments = [];
@@ -81,36 +82,39 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
       text: body.text,
       choice: body.choice,
       attachments,
+      ...(key ? { fingerprint: fingerprintOf(body) } : {}),
     });
-    res.status(202).json({ messageId: result.messageId ?? null, duplicate: result.duplicate });
+    if (result.conflict) throw reusedKey();
+    if (result.duplicate) res.set(REPLAYED_HEADER, 'true');
+    res.status(202).json({ messageId: result.messageId ?? null });
   });
 
   router.get('/conversations/:id/messages', async (req, res) => {
-    const claims = authorize(req, settings.secret);
+    const claims = authorize(req, settings.secret, HEADER_ONLY);
     const after = cursorParam(req.query.after);
     const page = await host.transcript(claims.c, after);
     res.json({ messages: page.messages.map((m) => present(m, attachmentUrl(claims.c, tokenOf(req)))), cursor: String(page.cursor) });
   });
 
   router.get('/conversations/:id/events', (req, res) => {
-    const claims = authorize(req, settings.secret);
-    streamEvents(host, req, res, claims.c, attachmentUrl(claims.c, tokenOf(req)), { hub, heartbeatMs: 25_000 });
+    const claims = authorize(req, settings.secret, QUERY_ALLOWED); // EventSource cannot send headers
+    streamEvents(host, req, res, claims.c, attachmentUrl(claims.c, tokenOf(req, QUERY_ALLOWED)), { hub, heartbeatMs: 25_000 });
   });
 
   router.post(
     '/conversations/:id/attachments',
     (req: Request, _res: Response, next: NextFunction) => {
-      authorize(req, settings.secret);
+      authorize(req, settings.secret, HEADER_ONLY);
       const declared = Number(req.get('content-length') ?? 0);
       if (declared > settings.maxAttachmentBytes) throw tooLarge(settings.maxAttachmentBytes);
       next();
     },
     express.raw({ type: () => true, limit: settings.maxAttachmentBytes }),
     async (req, res) => {
-      const claims = authorize(req, settings.secret);
+      const claims = authorize(req, settings.secret, HEADER_ONLY);
       const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (data.length === 0) throw new FrontlineError('BAD_REQUEST', 'the file is empty');
-      const filename = safeFilename(decodeURIComponent(req.get('x-filename') ?? 'file'));
+      const filename = safeFilename(decodeFilename(req.get('x-filename') ?? 'file'));
       const contentType = (req.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
       const stored = await host.storeAttachment(claims.c, { filename, contentType, data });
       res.status(201).json({ ...stored, url: attachmentUrl(claims.c, tokenOf(req))(stored.id) });
@@ -118,7 +122,7 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
   );
 
   router.get('/conversations/:id/attachments/:attachmentId', async (req, res) => {
-    const claims = authorize(req, settings.secret);
+    const claims = authorize(req, settings.secret, QUERY_ALLOWED); // a plain <a href> download cannot either
     const found = z.uuid().safeParse(req.params.attachmentId).success ? await host.readAttachment(claims.c, String(req.params.attachmentId)) : undefined;
     if (!found) throw new FrontlineError('NOT_FOUND', 'attachment not found');
     // Never render uploaded files inline on our origin: they could be HTML or SVG with scripts.
@@ -134,21 +138,31 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
   return router;
 }
 
-function tokenOf(req: Request): string | undefined {
-  const header = req.get('authorization');
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof req.query.token === 'string' ? req.query.token : undefined;
+const HEADER_ONLY = { query: false } as const;
+const QUERY_ALLOWED = { query: true } as const;
+
+/**
+ * The bearer token of the header, or — only where a browser cannot send a header (EventSource, download
+ * links) — of `?token=`. Tokens in URLs end up in proxy logs and history, so nothing else accepts them.
+ */
+function tokenOf(req: Request, where: { query: boolean } = HEADER_ONLY): string | undefined {
+  const header = bearerToken(req.get('authorization'));
+  if (header) return header;
+  return where.query && typeof req.query.token === 'string' ? req.query.token : undefined;
 }
 
-/** Bearer token in the header, or `?token=` for EventSource and download links, bound to the path's id. */
-function authorize(req: Request, secret: string): WebchatClaims {
-  const token = tokenOf(req);
-  if (!token) throw new FrontlineError('UNAUTHORIZED', 'missing bearer token');
+/** Verifies the conversation token and that it is bound to the path's conversation id. */
+function authorize(req: Request, secret: string, where: { query: boolean }): WebchatClaims {
+  const token = tokenOf(req, where);
+  if (!token) {
+    const hint = !where.query && typeof req.query.token === 'string' ? ' (send it as "Authorization: Bearer <token>"; ?token= is accepted only for event streams and downloads)' : '';
+    throw new FrontlineError('UNAUTHORIZED', `missing bearer token${hint}`);
+  }
   const claims = verifyToken(token, secret);
   if (!claims) throw new FrontlineError('UNAUTHORIZED', 'invalid or expired token; start a new conversation');
   if (claims.c !== req.params.id) throw new FrontlineError('FORBIDDEN', 'this token belongs to another conversation');
   return claims;
 }
-
 
 function cursorParam(v: unknown): number {
   if (v === undefined || v === '') return 0;
@@ -160,6 +174,14 @@ function cursorParam(v: unknown): number {
 export function tooLarge(max: number): FrontlineError {
   const mb = (max / 1024 / 1024).toFixed(max >= 1024 * 1024 ? 0 : 1);
   return new FrontlineError('PAYLOAD_TOO_LARGE', `Sorry, that file is too large. Files can be up to ${mb} MB.`);
+}
+
+function decodeFilename(header: string): string {
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    throw new FrontlineError('BAD_REQUEST', 'X-Filename must be the percent-encoded UTF-8 file name');
+  }
 }
 
 // Control characters and path separators never reach a Content-Disposition header or a download name.

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApiRole, Database } from '../db/database.js';
 import { FrontlineError } from '../errors.js';
+import { bearerToken } from './bearer.js';
 
 /** API tokens: `fl_<random>`; only their sha256 is stored, the secret is shown once when created. */
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -42,7 +43,7 @@ export function requireRole(db: Database, minimum: ApiRole): RequestHandler {
 }
 
 async function authenticate(db: Database, header: string | undefined): Promise<ApiPrincipal> {
-  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  const token = bearerToken(header);
   if (!token) throw new FrontlineError('UNAUTHORIZED', 'missing bearer token (create one with: frontline token create --role agent)');
   const row = await db.prisma.apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!row || row.revokedAt) throw new FrontlineError('UNAUTHORIZED', 'invalid or revoked token');

@@ -13,6 +13,10 @@ export function openApiDocument(version: string) {
   const listParams = Object.keys(listQuery.shape).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
   const incidentRef = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, description: 'INC-000042, 42 or the uuid' };
   const conversationId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const idempotencyKey = {
+    name: 'Idempotency-Key', in: 'header', schema: { type: 'string', pattern: '^[\\w-]{8,100}$' },
+    description: 'retry-safe key: the same key and body replay the first response; the same key with another body is a 422',
+  };
   const agentKeyParam = { name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: 'Slack user id (U…) or email' };
   const webchatMessage = {
     type: 'object',
@@ -45,7 +49,7 @@ export function openApiDocument(version: string) {
         patch: { summary: 'Change status, priority, assignee…', security: [{ apiToken: [] }], parameters: [incidentRef], requestBody: body(patchBody), responses: { 200: ok('the updated incident'), ...errors(400, 401, 403, 404, 409) } },
       },
       '/api/v1/incidents/{ref}/comments': {
-        post: { summary: 'Public reply to the reporter, or internal note', security: [{ apiToken: [] }], parameters: [incidentRef], requestBody: body(commentBody), responses: { 201: ok('the incident'), ...errors(400, 401, 403, 404) } },
+        post: { summary: 'Public reply to the reporter, or internal note', security: [{ apiToken: [] }], parameters: [incidentRef, idempotencyKey], requestBody: body(commentBody), responses: { 201: ok('the incident'), ...errors(400, 401, 403, 404, 422) } },
       },
       '/api/v1/admin/outbox': {
         get: { summary: 'Outbound messages by status (dead letters by default)', security: [{ apiToken: [] }], parameters: [{ name: 'status', in: 'query', schema: { enum: ['pending', 'sent', 'dead'] } }], responses: { 200: ok('outbox rows'), ...errors(401, 403) } },
@@ -68,9 +72,9 @@ export function openApiDocument(version: string) {
       },
       '/webchat/v1/conversations/{id}/messages': {
         post: {
-          summary: 'Send a message (text, a quick-reply choice, or attachment ids)', security: [{ webchatToken: [] }], parameters: [conversationId, { name: 'Idempotency-Key', in: 'header', schema: { type: 'string' } }],
+          summary: 'Send a message (text, a quick-reply choice, or attachment ids)', security: [{ webchatToken: [] }], parameters: [conversationId, idempotencyKey],
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { text: { type: 'string' }, choice: { type: 'string' }, attachments: { type: 'array', items: { type: 'string' } } } } } } },
-          responses: { 202: ok('accepted', { type: 'object', properties: { messageId: { type: 'string' } } }), ...errors(400, 401, 403, 415) },
+          responses: { 202: ok('accepted (a retry with the same key and body replays this answer, with Idempotent-Replayed: true)', { type: 'object', properties: { messageId: { type: 'string' } } }), ...errors(400, 401, 403, 415, 422) },
         },
         get: {
           summary: 'Messages after a cursor', security: [{ webchatToken: [] }], parameters: [conversationId, { name: 'after', in: 'query', schema: { type: 'string' } }],

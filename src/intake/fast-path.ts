@@ -22,7 +22,7 @@ export async function receiveFast(pool: pg.Pool, runner: DialogRunner, msg: Inbo
     // BEGIN travels with the first statement: one round trip less (see `inline`).
     const loaded = (await client.query(`BEGIN; ${inline(client, LOAD_SQL, [
       msg.channel, msg.threadKey, msg.eventId, msg.user.externalId, msg.text ?? null, msg.choice ?? null,
-      msg.attachments?.length ? JSON.stringify(msg.attachments) : null, JSON.stringify(msg.reference),
+      msg.attachments?.length ? JSON.stringify(msg.attachments) : null, JSON.stringify(msg.reference), msg.fingerprint ?? null,
     ])}`)) as unknown as pg.QueryResult<LoadedRow>[];
     const row = loaded[1]?.rows[0];
     if (!row || row.kind !== 'reporter') return undefined;
@@ -93,8 +93,8 @@ WITH conv AS (
      AND EXISTS (SELECT 1 FROM channel_identity ci WHERE ci.channel = $1 AND ci.external_id = $4)
    FOR UPDATE
 ), ev AS (
-  INSERT INTO inbound_event (id, channel, external_id, received_at)
-  SELECT gen_random_uuid(), $1, $3, now() WHERE EXISTS (SELECT 1 FROM conv)
+  INSERT INTO inbound_event (id, channel, external_id, received_at, fingerprint)
+  SELECT gen_random_uuid(), $1, $3, now(), $9 WHERE EXISTS (SELECT 1 FROM conv)
   ON CONFLICT (channel, external_id) DO NOTHING RETURNING id
 ), touched AS (
   UPDATE conversation SET reference = $8::jsonb, updated_at = now()

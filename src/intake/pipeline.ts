@@ -39,7 +39,28 @@ export class IntakePipeline {
     const result = (await this.tryFast(msg)) ?? (await this.transaction((tx) => this.step(tx, msg)));
     timer();
     this.counted([msg], [result]);
-    return result;
+    return result.duplicate && msg.fingerprint !== undefined ? this.original(msg, result) : result;
+  }
+
+  /**
+   * A duplicate of a keyed client request (an HTTP Idempotency-Key): what the first request stored, so its
+   * response can be replayed, and whether this request differs from it (the same key reused: a conflict).
+   * Events recorded without a fingerprint match any request, as they did before fingerprints were kept.
+   */
+  private async original(msg: InboundMessage, result: ReceiveResult): Promise<ReceiveResult> {
+    const { rows } = await this.db.pool.query<{ fingerprint: string | null; message_id: string | null; conversation_id: string | null }>(
+      `SELECT e.fingerprint, m.id::text AS message_id, m.conversation_id::text
+         FROM inbound_event e
+         LEFT JOIN LATERAL (SELECT id, conversation_id FROM message
+                             WHERE external_id = e.external_id AND direction = 'in'
+                               AND conversation_id IN (SELECT id FROM conversation WHERE channel = e.channel AND thread_key = $3)
+                             ORDER BY seq LIMIT 1) m ON true
+        WHERE e.channel = $1 AND e.external_id = $2`,
+      [msg.channel, msg.eventId, msg.threadKey],
+    );
+    const row = rows[0];
+    const conflict = row?.fingerprint != null && row.fingerprint !== msg.fingerprint;
+    return { ...result, conversationId: row?.conversation_id ?? result.conversationId, ...(row?.message_id ? { messageId: row.message_id } : {}), conflict };
   }
 
   /**
@@ -76,7 +97,7 @@ export class IntakePipeline {
       const out = await this.transaction((tx) => Promise.all(messages.map((m) => this.step(tx, m))));
       timer();
       this.counted(messages, out);
-      return out;
+      return Promise.all(out.map((r, i) => (r.duplicate && messages[i]!.fingerprint !== undefined ? this.original(messages[i]!, r) : r)));
     } catch (err) {
       this.metrics.intakeFallbacks.inc();
       this.logger.warn({ err, messages: messages.length }, 'batch intake failed; receiving its messages one by one');
@@ -100,7 +121,7 @@ export class IntakePipeline {
    * run the dialog step, whose state, transcript, incident changes and outbox rows commit with it.
    */
   private async step(tx: Tx, msg: InboundMessage): Promise<ReceiveResult> {
-    if (!(await recordEvent(tx, msg.channel, msg.eventId))) {
+    if (!(await recordEvent(tx, msg.channel, msg.eventId, msg.fingerprint))) {
       const conv = await tx.conversation.findUnique({
         where: { channel_threadKey: { channel: msg.channel, threadKey: msg.threadKey } },
         select: { id: true },

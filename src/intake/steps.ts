@@ -9,21 +9,21 @@ import type { SessionRow } from '../dialog/runner.js';
  */
 
 /** Records an inbound event under its unique key; false when it was recorded before (a redelivery). */
-export function recordEvent(tx: Tx, channel: string, eventId: string): Promise<boolean> {
-  return coalesced(tx, recordEvents).load({ channel, eventId });
+export function recordEvent(tx: Tx, channel: string, eventId: string, fingerprint?: string): Promise<boolean> {
+  return coalesced(tx, recordEvents).load({ channel, eventId, fingerprint: fingerprint ?? null });
 }
 
-async function recordEvents(tx: Tx, events: readonly { channel: string; eventId: string }[]): Promise<boolean[]> {
+async function recordEvents(tx: Tx, events: readonly { channel: string; eventId: string; fingerprint: string | null }[]): Promise<boolean[]> {
   // One event twice in a batch: the first occurrence is fresh, the second a duplicate (as if sent one by one).
   return distinctRuns(events, (e) => `${e.channel}\u0000${e.eventId}`, async (part) => {
     const fresh = await tx.$queryRawUnsafe<{ channel: string; external_id: string }[]>(
-      `INSERT INTO inbound_event (id, channel, external_id, received_at)
-       SELECT gen_random_uuid(), e.channel, e.external_id, now()
-         FROM jsonb_to_recordset($1::jsonb) AS e(channel text, external_id text)
+      `INSERT INTO inbound_event (id, channel, external_id, received_at, fingerprint)
+       SELECT gen_random_uuid(), e.channel, e.external_id, now(), e.fingerprint
+         FROM jsonb_to_recordset($1::jsonb) AS e(channel text, external_id text, fingerprint text)
         -- in key order: two instances recording overlapping batches wait on each other in one order, never in a cycle
         ORDER BY e.channel, e.external_id
        ON CONFLICT (channel, external_id) DO NOTHING RETURNING channel, external_id`,
-      asJson(part.map((e) => ({ channel: e.channel, external_id: e.eventId }))),
+      asJson(part.map((e) => ({ channel: e.channel, external_id: e.eventId, fingerprint: e.fingerprint }))),
     );
     const recorded = new Set(fresh.map((r) => `${r.channel}\u0000${r.external_id}`));
     return part.map((e) => recorded.has(`${e.channel}\u0000${e.eventId}`));

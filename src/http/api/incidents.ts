@@ -3,6 +3,7 @@ import type { Database, Prisma } from '../../db/database.js';
 import type { IncidentPatch, IncidentService } from '../../incidents/service.js';
 import type { IntakePipeline } from '../../intake/pipeline.js';
 import { requireRole } from '../auth.js';
+import { claimIdempotencyKey, type EarlierRequest, fingerprintOf, idempotencyKeyOf, REPLAYED_HEADER, reusedKey, storeIdempotentResponse } from '../idempotency.js';
 import { presentDeliveryStatus, presentEvent, presentIncident } from './present.js';
 import { parseRequest as parse } from '../validate.js';
 import { commentBody, listQuery, patchBody } from './schemas.js';
@@ -55,13 +56,35 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
 
   router.post('/:ref/comments', requireRole(db, 'agent'), async (req, res) => {
     const body = parse(commentBody, req.body);
-    const key = req.get('idempotency-key');
+    const ref = String(req.params.ref);
     const author = body.author ?? req.principal!.name;
-    const incident = await pipeline.transaction((tx) =>
-      incidents.comment(tx, String(req.params.ref), { text: body.text, author, internal: body.internal, idempotencyKey: key ? `api:${key}` : undefined }),
-    );
+    // Keys belong to the client (token) that sent them; the fingerprint covers the target and the body.
+    const key = idempotencyKeyOf(req);
+    const scoped = key ? `comment:${req.principal!.tokenId}:${key}` : undefined;
+    const fingerprint = fingerprintOf({ ref, ...body, author });
+    const outcome = await pipeline.transaction(async (tx): Promise<{ earlier: EarlierRequest } | { response: { status: number; body: unknown } }> => {
+      if (scoped) {
+        const earlier = await claimIdempotencyKey(tx, scoped, fingerprint);
+        if (earlier) return { earlier };
+      }
+      const incident = await incidents.comment(tx, ref, { text: body.text, author, internal: body.internal, idempotencyKey: scoped ? `api:${scoped}` : undefined });
+      const response = { status: 201, body: presentIncident(incident, { redactConfidential: false }) };
+      if (scoped) await storeIdempotentResponse(tx, scoped, response);
+      return { response };
+    });
+    if ('earlier' in outcome) {
+      const { earlier } = outcome;
+      if (earlier.fingerprint !== null && earlier.fingerprint !== fingerprint) throw reusedKey();
+      res.set(REPLAYED_HEADER, 'true');
+      if (earlier.response) {
+        res.status(earlier.response.status).json(earlier.response.body);
+      } else {
+        res.status(201).json(presentIncident(await incidents.get(db.prisma, ref), { redactConfidential: false }));
+      }
+      return;
+    }
     onCommitted();
-    res.status(201).json(presentIncident(incident, { redactConfidential: false }));
+    res.status(outcome.response.status).json(outcome.response.body);
   });
 
   return router;
