@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import express, { type Express } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { WebchatAdapter } from '../channels/webchat/adapter.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import type { Config } from './config/load.js';
@@ -17,6 +16,7 @@ import { cors } from './http/cors.js';
 import { errorHandler, notFound, requireJson } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { storableInput } from './http/validate.js';
+import { webchatRateLimits } from './http/rate-limits.js';
 import { openApiDocument } from './http/openapi.js';
 import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
@@ -119,19 +119,8 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
     app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
-    // The web chat is public: cap requests per client so one script cannot flood intake. Streams are exempt.
-    if (config.WEBCHAT_RATE_LIMIT_PER_MINUTE > 0) {
-      app.use('/webchat/v1', rateLimit({
-        windowMs: 60_000,
-        limit: config.WEBCHAT_RATE_LIMIT_PER_MINUTE,
-        standardHeaders: 'draft-7',
-        legacyHeaders: false,
-        skip: (req) => req.method === 'GET' && req.path.endsWith('/events'),
-        handler: (_req, res) => {
-          res.status(429).json({ error: { code: 'RATE_LIMITED', message: 'Too many messages at once. Please wait a moment and try again.' } });
-        },
-      }));
-    }
+    // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
+    for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);
     // Uploads read their own raw body; every other web chat route is JSON.
     const webchatJson = express.Router().use(...json);
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : webchatJson(req, res, next)));

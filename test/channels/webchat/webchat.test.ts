@@ -138,4 +138,21 @@ describe('web chat rate limit', () => {
     expect(statuses.slice(5)).toEqual([429, 429]);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
+
+  it('reads are never counted, and each conversation has its own budget for writes', async () => {
+    const t2 = await startTestApp('pglite', { env: { WEBCHAT_RATE_LIMIT_PER_MINUTE: '4' } });
+    try {
+      const a = await new WebchatClient(t2.url).open();
+      const b = await new WebchatClient(t2.url).open();
+      // A widget polling at 2 requests/s for a minute: 120 reads, no 429.
+      for (let i = 0; i < 120; i++) await a.poll();
+      const sendA = [];
+      for (let i = 0; i < 5; i++) sendA.push((await a.send({ text: `message ${i}` })).status);
+      expect(sendA).toEqual([202, 202, 202, 202, 429]);
+      // Another reporter behind the same address is not held up by the first.
+      expect((await b.send({ text: 'my own problem' })).status).toBe(202);
+    } finally {
+      await t2.close();
+    }
+  });
 });
