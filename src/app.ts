@@ -132,7 +132,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         secret: await resolveSecret(config),
         maxAttachmentBytes: config.WEBCHAT_MAX_ATTACHMENT_BYTES,
         tokenTtlDays: config.WEBCHAT_TOKEN_TTL_DAYS,
-        title: 'IT help',
+        title: '', // the page's own title, in the reporter's language
         locales,
         pollMs: 1_000,
       }));

@@ -15,6 +15,7 @@ export interface WebchatSettings {
   secret: string;
   maxAttachmentBytes: number;
   tokenTtlDays: number;
+  /** A title the operator set; empty: the page shows its own, translated one. */
   title: string;
   /** Locales offered to the page; the first is the default. */
   locales: readonly string[];
@@ -22,9 +23,11 @@ export interface WebchatSettings {
 }
 
 const createBody = z.object({ locale: z.string().regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})?$/).optional() }).strict();
+/** Longest message text; the page checks it before sending (served in /config). */
+export const MAX_TEXT_LENGTH = 20_000;
 const messageBody = z
   .object({
-    text: z.string().max(20_000, 'messages are limited to 20,000 characters').optional(),
+    text: z.string().max(MAX_TEXT_LENGTH, 'messages are limited to 20,000 characters').optional(),
     choice: z.string().max(200).optional(),
     attachments: z.array(z.uuid()).max(10).optional(),
   })
@@ -42,7 +45,7 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
     `/webchat/v1/conversations/${conversationId}/attachments/${id}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
   router.get('/config', (_req, res) => {
-    res.json({ maxAttachmentBytes: settings.maxAttachmentBytes, title: settings.title, locale: settings.locales[0] ?? 'en', locales: settings.locales });
+    res.json({ maxAttachmentBytes: settings.maxAttachmentBytes, maxTextLength: MAX_TEXT_LENGTH, title: settings.title, locale: settings.locales[0] ?? 'en', locales: settings.locales });
   });
 
   router.post('/conversations', async (req, res) => {

@@ -68,6 +68,31 @@ describe.skipIf(!haveChromium)('web chat in a real browser', () => {
     await page.close();
   }, 60_000);
 
+  it('a Swedish browser gets the Swedish page and 24-hour times; an over-long message is explained and kept', async () => {
+    const context = await browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm', viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${t.url}/`);
+    await page.locator('html.is-ready').waitFor();
+    expect(await page.title()).toBe('Frontline — IT-hjälp');
+    expect(await page.getByTestId('chat-input').getAttribute('placeholder')).toMatch(/Skriv/);
+    await page.getByTestId('chat-input').fill('Skrivaren skriver ut tomma sidor');
+    await page.getByTestId('chat-send').click();
+    await page.getByTestId('choice-button').first().waitFor({ timeout: 15_000 });
+    const times = await page.locator('[data-testid="msg-out"] time').allTextContents();
+    expect(times.length).toBeGreaterThan(0);
+    for (const time of times) expect(time).toMatch(/^\d{2}[:.]\d{2}$/); // 24-hour clock, no AM/PM
+
+    const sentBefore = await page.getByTestId('msg-in').count();
+    const long = 'a'.repeat(20_001);
+    await page.getByTestId('chat-input').fill(long);
+    await page.getByTestId('chat-send').click();
+    await page.getByTestId('chat-notice').filter({ hasText: /högst 20/ }).waitFor({ timeout: 5_000 });
+    expect(await page.getByTestId('chat-input').inputValue()).toBe(long); // the text is kept
+    expect(await page.getByTestId('msg-in').count()).toBe(sentBefore); // and nothing was sent
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-swedish.png') });
+    await context.close();
+  }, 60_000);
+
   it('the one-tag widget opens the chat on another page', async () => {
     // The intranet page is another origin (other host name and port) that embeds the widget with one tag.
     const intranet = createServer((_req, res) => {

@@ -15,7 +15,7 @@ const MAX_INPUT_HEIGHT_PX = 160;
  * @param {HTMLButtonElement} o.sendButton
  * @param {HTMLInputElement} o.fileInput
  * @param {HTMLUListElement} o.stagedList
- * @param {() => {t: Function, locale: string, maxBytes?: number}} o.context  read on every use: it changes after config loads
+ * @param {() => {t: Function, locale: string, maxBytes?: number, maxTextLength?: number}} o.context  read on every use: it changes after config loads
  * @param {(file: File) => Promise<object>} o.upload  resolves to the attachment metadata
  * @param {(text: string) => void} o.notify
  * @param {(draft: {text: string, attachments: object[]}) => void} o.onSubmit
@@ -42,6 +42,15 @@ export function createComposer({ form, input, sendButton, fileInput, stagedList,
   function submit() {
     if (sendButton.disabled) return;
     const text = input.value.trim();
+    const { t, maxTextLength } = context();
+    // Checked here so the text is never cleared for a message the server would refuse.
+    if (maxTextLength && text.length > maxTextLength) {
+      input.setAttribute('aria-invalid', 'true');
+      notify(t('tooLong', { length: text.length.toLocaleString(), max: maxTextLength.toLocaleString() }));
+      input.focus();
+      return;
+    }
+    input.removeAttribute('aria-invalid');
     const attachments = ready().map((s) => s.meta);
     onSubmit({ text, attachments });
     input.value = '';

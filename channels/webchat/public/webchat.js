@@ -34,6 +34,7 @@ const state = {
   t: createTranslator(params.get('locale') || navigator.language),
   title: undefined,
   maxBytes: undefined,
+  maxTextLength: undefined,
   session: null,
   creating: null,
   live: null,
@@ -45,7 +46,7 @@ const state = {
   unsent: new Set(),
   pumping: false,
 };
-const ctx = () => ({ t: state.t, locale: state.locale, baseUrl: api.baseUrl, maxBytes: state.maxBytes });
+const ctx = () => ({ t: state.t, locale: state.locale, baseUrl: api.baseUrl, maxBytes: state.maxBytes, maxTextLength: state.maxTextLength });
 
 /** localStorage, or memory when it is blocked (Safari third-party iframes, some private modes). */
 function openStorage() {
@@ -325,14 +326,25 @@ if (embedded) {
   });
 }
 
+/**
+ * The reporter's language: `?locale=`, else the browser's languages in order, else the server's default — the
+ * first one the server offers. The full tag is kept (sv-SE), so times and numbers follow the region too.
+ */
+function pickLocale(offered, fallback) {
+  const primary = (tag) => String(tag).toLowerCase().split(/[-_]/)[0];
+  const served = new Set(offered.map(primary));
+  const wanted = [params.get('locale'), ...(navigator.languages || []), navigator.language].filter(Boolean);
+  return wanted.find((tag) => served.size === 0 || served.has(primary(tag))) || fallback || 'en';
+}
+
 async function loadConfig() {
   try {
     const config = await api.config();
     if (!config || typeof config !== 'object') return;
     if (Number.isFinite(config.maxAttachmentBytes)) state.maxBytes = config.maxAttachmentBytes;
+    if (Number.isFinite(config.maxTextLength)) state.maxTextLength = config.maxTextLength;
     if (typeof config.title === 'string' && config.title) state.title = config.title;
-    const locale = params.get('locale') || config.locale || navigator.language;
-    if (typeof locale === 'string' && locale) state.locale = locale;
+    state.locale = pickLocale(Array.isArray(config.locales) ? config.locales : [], config.locale);
     state.t = createTranslator(state.locale);
   } catch {
     // defaults are fine; the first send reports it if the service is really down
