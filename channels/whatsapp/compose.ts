@@ -32,7 +32,10 @@ export function splitText(text: string, max = MAX_TEXT): string[] {
 /** Light markdown to WhatsApp's: `**bold**` → `*bold*`; agents are named in bold, as WhatsApp users expect. */
 export function bodyText(message: OutboundMessage): string {
   const text = message.text.replace(/\*\*(.+?)\*\*/g, '*$1*');
-  return message.author.kind === 'agent' ? `*${message.author.name}*: ${text}` : text;
+  if (message.author.kind !== 'agent') return text;
+  const name = message.author.name;
+  // The core's reply notice already starts with the agent's name ("Maria on INC-…: …"): bold it, do not repeat it.
+  return text.startsWith(`${name} `) ? `*${name}*${text.slice(name.length)}` : `*${name}*: ${text}`;
 }
 
 export type ChoiceRendering =

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ChannelHost, JsonValue, NoticeKind, OutboundMessage } from '../types.js';
 import type { WhatsAppReference } from './thread-key.js';
 
@@ -36,11 +37,13 @@ export class HeldMessages {
    * instance) never interleave, so held text keeps its order and goes out once.
    */
   async exclusive<T>(conversationId: string, fn: () => Promise<T>): Promise<T | 'busy'> {
-    if (!(await this.host.state.lease(lockKey(conversationId), this.holder, 60_000))) return 'busy';
+    // A holder per call: a lease is re-entrant for its holder, and two calls of one instance must exclude each other.
+    const holder = `${this.holder}:${randomUUID()}`;
+    if (!(await this.host.state.lease(lockKey(conversationId), holder, 60_000))) return 'busy';
     try {
       return await fn();
     } finally {
-      await this.host.state.release(lockKey(conversationId), this.holder).catch(() => {});
+      await this.host.state.release(lockKey(conversationId), holder).catch(() => {});
     }
   }
 }

@@ -127,15 +127,15 @@ async function withMedia(rt: WhatsAppRuntime, message: InboundMessage, media: { 
 }
 
 /**
- * Options beyond ten are sent as numbered text: a typed "2" (or the option's words) answers the last question
- * the reporter received, read from the transcript.
+ * Options beyond ten are sent as numbered text, and people type answers to buttons too: a typed "2" (or the
+ * option's words) answers the last question the reporter received, read from the transcript.
  */
 async function withTypedChoice(rt: WhatsAppRuntime, message: InboundMessage): Promise<InboundMessage> {
   if (!message.text || message.text.length > 40) return message;
   const conversationId = await rt.host.state.get<string>(`conversation:${message.threadKey}`);
   if (!conversationId) return message;
   const options = (await rt.host.conversations.lastDeliveredChoices([conversationId])).get(conversationId);
-  const choice = options && options.length > 3 ? matchChoice(message.text, options) : undefined;
+  const choice = options ? matchChoice(message.text, options) : undefined;
   return choice ? { ...message, choice } : message;
 }
 

@@ -72,14 +72,13 @@ export async function postWebhook(url: string, body: Json | string, options: { s
 
 /** A Frontline instance with the WhatsApp channel against a fake Graph API, and a movable clock. */
 export class WhatsAppWorld {
-  /** Added to the real time the adapter sees: tests move past the 24-hour window with it. */
-  clockOffsetMs = 0;
   private reporters = 0;
-  constructor(readonly app: TestApp, readonly graph: FakeGraph, readonly adapter: WhatsAppAdapter) {}
+  /** `clock.offsetMs` is added to the real time the adapter judges the 24-hour window by. */
+  constructor(readonly app: TestApp, readonly graph: FakeGraph, readonly adapter: WhatsAppAdapter, readonly clock: { offsetMs: number }) {}
 
   static async start(kind: DbKind, options: { env?: Record<string, string>; appEnv?: Record<string, string>; kb?: boolean } = {}): Promise<WhatsAppWorld> {
     const graph = await new FakeGraph(TOKEN).start();
-    let world: WhatsAppWorld | undefined;
+    const clock = { offsetMs: 0 };
     const adapter = new WhatsAppAdapter(parseWhatsAppSettings({
       WHATSAPP_ACCESS_TOKEN: TOKEN,
       WHATSAPP_APP_SECRET: SECRET,
@@ -88,11 +87,10 @@ export class WhatsAppWorld {
       WHATSAPP_API_URL: graph.url,
       WHATSAPP_TEMPLATES: TEMPLATES,
       ...options.env,
-    }), { now: () => new Date(Date.now() + (world?.clockOffsetMs ?? 0)) });
+    }), { now: () => new Date(Date.now() + clock.offsetMs) });
     const app = await startTestApp(kind, { channels: [adapter], ...(options.appEnv ? { env: options.appEnv } : {}) });
     if (options.kb) await importKb(app.frontline.db, path.join(repoRoot, 'kb'));
-    world = new WhatsAppWorld(app, graph, adapter);
-    return world;
+    return new WhatsAppWorld(app, graph, adapter, clock);
   }
 
   async close(): Promise<void> {
