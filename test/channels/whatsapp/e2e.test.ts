@@ -2,16 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers/app.js';
 import { DB_KINDS } from '../../helpers/databases.js';
 import type { SentMessage } from './fake-graph.js';
-import { fromExample, hasShared, MISSING, postWebhook, textOf, WhatsAppWorld } from './world.js';
-
-/** Moves a conversation's history `hours` into the past: for the window, the reporter last wrote that long ago. */
-export async function age(world: WhatsAppWorld, waId: string, hours: number): Promise<void> {
-  await world.app.frontline.db.prisma.$executeRawUnsafe(
-    `UPDATE message SET created_at = created_at - make_interval(hours => $1::int)
-      WHERE conversation_id IN (SELECT id FROM conversation WHERE thread_key LIKE '%:' || $2)`,
-    hours, waId,
-  );
-}
+import { age, fromExample, hasShared, MISSING, postWebhook, textOf, WhatsAppWorld } from './world.js';
 
 for (const { kind, skip } of DB_KINDS) {
   describe.skipIf(skip || !hasShared)(`WhatsApp end to end, guided dialog (${kind})${hasShared ? '' : ` — ${MISSING}`}`, () => {

@@ -134,3 +134,12 @@ export function textOf(m: SentMessage): string {
   if (m.body.type === 'template') return `template:${(m.body.template as { name: string }).name}`;
   return `${m.body.type}`;
 }
+
+/** Moves a conversation's history `hours` into the past: for the window, the reporter last wrote that long ago. */
+export async function age(world: WhatsAppWorld, waId: string, hours: number): Promise<void> {
+  await world.app.frontline.db.prisma.$executeRawUnsafe(
+    `UPDATE message SET created_at = created_at - make_interval(hours => $1::int)
+      WHERE conversation_id IN (SELECT id FROM conversation WHERE thread_key LIKE '%:' || $2)`,
+    hours, waId,
+  );
+}
