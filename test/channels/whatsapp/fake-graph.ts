@@ -41,6 +41,9 @@ export class FakeGraph {
   /** Every request, for assertions on headers. */
   readonly requests: { method: string; path: string; authorization: string | undefined }[] = [];
 
+  /** While set, every call fails as Graph does with an expired token (error 190), as in production. */
+  tokenExpired = false;
+
   constructor(readonly token: string) {}
 
   async start(): Promise<this> {
@@ -89,6 +92,7 @@ export class FakeGraph {
       return;
     }
     if (authorization !== `Bearer ${this.token}`) return json(res, 401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190, fbtrace_id: 'A1' } });
+    if (this.tokenExpired) return json(res, 401, { error: { message: GRAPH_ERRORS.tokenExpired.message, type: 'OAuthException', code: 190, error_subcode: 463, fbtrace_id: 'A2' } });
     const parts = url.pathname.split('/').filter(Boolean); // [version, id, edge?]
     if (!/^v\d+\.\d+$/.test(parts[0] ?? '')) return json(res, 400, { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } });
     if (req.method === 'POST' && parts[2] === 'messages') {

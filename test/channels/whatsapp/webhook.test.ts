@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLITE } from '../../../channels/whatsapp/intake.js';
 import { eventually } from '../../helpers/app.js';
 import { DB_KINDS } from '../../helpers/databases.js';
-import { GRAPH_ERRORS } from './fake-graph.js';
 import { examplesDir, example, fromExample, hasShared, MISSING, PHONE, PHONE2, postWebhook, SECRET, statusWebhook, VERIFY, WhatsAppWorld } from './world.js';
 
 for (const { kind, skip } of DB_KINDS) {
@@ -122,9 +121,7 @@ for (const { kind, skip } of DB_KINDS) {
     it('an expired token (190) makes /readyz unhealthy, naming the setting', async () => {
       expect((await fetch(`${world.app.url}/readyz`)).status).toBe(200);
       const from = world.newReporter();
-      // Every send fails until the token is replaced (here: the greeting and the question of one conversation).
-      world.graph.fail(GRAPH_ERRORS.tokenExpired);
-      world.graph.fail(GRAPH_ERRORS.tokenExpired);
+      world.graph.tokenExpired = true;
       await world.text(from, 'VPN does not connect');
       const ready = await eventually(async () => {
         const r = await fetch(`${world.app.url}/readyz`);
@@ -133,7 +130,8 @@ for (const { kind, skip } of DB_KINDS) {
       expect(ready.checks['channel:whatsapp']).toMatchObject({ ok: false, detail: expect.stringContaining('WHATSAPP_ACCESS_TOKEN') });
       const dead = await eventually(async () => world.app.frontline.db.prisma.outboxMessage.findFirst({ where: { channel: 'whatsapp', status: 'dead', lastError: { contains: '190' } } }));
       expect(dead.lastError).toMatch(/Session has expired/);
-      // Once a send works again, the channel is healthy.
+      // Once the token works again and a send succeeds, the channel is healthy.
+      world.graph.tokenExpired = false;
       await world.text(world.newReporter(), 'Keyboard is broken');
       await eventually(async () => (await fetch(`${world.app.url}/readyz`)).status === 200);
     });
