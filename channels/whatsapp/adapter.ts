@@ -37,6 +37,11 @@ export class WhatsAppAdapter implements ChannelAdapter {
     maxTextLength: MAX_TEXT,
     markup: 'markdown',
   };
+  /**
+   * Housekeeping may drop the once-only markers of polite answers after Meta's redelivery period (7 days) and
+   * stale send leases. Held messages (`held:`) are never dropped: they wait for the reporter however long.
+   */
+  readonly retention = { ephemeralState: [{ prefix: 'polite:', maxAgeDays: 8 }, { prefix: 'send:', maxAgeDays: 1 }] };
 
   readonly graph: GraphClient;
   private host_: ChannelHost | undefined;
