@@ -8,6 +8,7 @@ import { parseWhatsAppSettings } from '../../../channels/whatsapp/settings.js';
 import { sameSecret, signatureOf, validSignature } from '../../../channels/whatsapp/signature.js';
 import { createLogger } from '../../../src/logger.js';
 import { loadConfig } from '../../../src/config/load.js';
+import { channelsFromEnv } from '../../../src/channel-registry.js';
 import { channelContract } from '../contract.js';
 import { FakeGraph, GRAPH_ERRORS, type GraphFailure } from './fake-graph.js';
 
@@ -25,6 +26,11 @@ describe('WhatsApp settings', () => {
     expect(WHATSAPP_SETTING_KEYS).toContain('WHATSAPP_MAX_ATTACHMENT_BYTES');
     // The core refuses unknown variables: ours are registered.
     expect(() => loadConfig({ NODE_ENV: 'test', ...base })).not.toThrow();
+  });
+
+  it('is registered: on when WHATSAPP_ACCESS_TOKEN is set', async () => {
+    expect((await channelsFromEnv(base)).map((c) => c.name)).toEqual(['whatsapp']);
+    expect(await channelsFromEnv({})).toEqual([]);
   });
 
   it('names every bad variable', () => {

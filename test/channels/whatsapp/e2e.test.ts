@@ -49,7 +49,7 @@ for (const { kind, skip } of DB_KINDS) {
       const before = graph.sentTo(from).length;
       expect((await api(`/incidents/${number}`, { method: 'PATCH', body: JSON.stringify({ status: 'resolved', resolution: 'Replaced the VPN profile.' }) })).status).toBe(200);
       const template = await world.expectSent(from, /^template:/);
-      expect(template.body.template).toMatchObject({ name: 'frontline_status', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: number }] }] });
+      expect(template.body.template).toMatchObject({ name: 'frontline_resolved', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: number }] }] });
       await new Promise((r) => setTimeout(r, 500));
       const afterResolve = graph.sentTo(from).slice(before);
       expect(afterResolve.map((m) => m.body.type)).toEqual(['template']); // nothing free-form outside the window
