@@ -173,6 +173,11 @@ export interface ChannelHost {
      * nothing is absent.
      */
     lastDeliveredChoices(conversationIds: string[]): Promise<Map<string, Choice[]>>;
+    /**
+     * When the reporter last wrote in the conversation (the newest inbound message, read from the database so
+     * every instance agrees), e.g. for WhatsApp's 24-hour customer-service window. Undefined if never.
+     */
+    lastInboundAt(conversationId: string): Promise<Date | undefined>;
   };
   /** Per-address delivery status of a person's channel account (e.g. an email address whose mail bounced). */
   deliveries: {
@@ -183,6 +188,12 @@ export interface ChannelHost {
     clear(channel: string, address: string): Promise<void>;
     /** `clear` for many addresses in one statement. */
     clearMany(channel: string, addresses: string[]): Promise<void>;
+    /**
+     * The platform reported, after accepting it, that the message it knows as `externalId` (the `SendResult`
+     * id) was not delivered (e.g. a WhatsApp `failed` status): its outbox row becomes a dead letter carrying
+     * `reason`, visible at `GET /api/v1/admin/outbox`. False when no sent message has that id.
+     */
+    messageFailed(channel: string, externalId: string, reason: string): Promise<boolean>;
   };
   /** Agent-side incident actions (for channels that are also the agents' workspace). */
   incidents: AgentActions;

@@ -117,11 +117,19 @@ export interface OutboundMessage {
   /** Incident the message is about, for subject tokens (`[INC-000123]`) and cards. */
   incidentNumber?: string;
   /**
+   * Which reporter notice this is, for channels that must send some of them in a pre-approved form (WhatsApp
+   * templates outside its 24-hour window). Absent on dialog replies.
+   */
+  notice?: NoticeKind;
+  /**
    * The values a confirmation question asks about (e.g. the report summary). Channels with forms (a Slack
    * modal) may let the reporter edit them; the answer is the confirming choice plus {@link InboundMessage.fields}.
    */
   form?: ConfirmForm;
 }
+
+/** Reporter notices about an incident: a status change, an agent's reply, the resolution, a reminder. */
+export type NoticeKind = 'status' | 'reply' | 'resolved' | 'reminder';
 
 export interface ConfirmForm {
   /** The choice that confirms (sent with the edited fields). */

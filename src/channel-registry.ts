@@ -1,12 +1,13 @@
 import type { ChannelAdapter } from '../channels/types.js';
 import { SLACK_SETTING_KEYS } from '../channels/slack/settings.js';
 import { EMAIL_SETTING_KEYS } from '../channels/email/settings.js';
+import { WHATSAPP_SETTING_KEYS } from '../channels/whatsapp/settings.js';
 
 /**
  * Optional channels, enabled by their settings. Each adapter validates its own variables; the core only needs
  * their names so a typo such as SLACK_BOT_TOKNE is refused at startup. Vendor SDKs load only when enabled.
  */
-export const CHANNEL_SETTING_KEYS: readonly string[] = [...SLACK_SETTING_KEYS, ...EMAIL_SETTING_KEYS];
+export const CHANNEL_SETTING_KEYS: readonly string[] = [...SLACK_SETTING_KEYS, ...EMAIL_SETTING_KEYS, ...WHATSAPP_SETTING_KEYS];
 
 export async function channelsFromEnv(env: Record<string, string | undefined>): Promise<ChannelAdapter[]> {
   const adapters: ChannelAdapter[] = [];
@@ -19,6 +20,11 @@ export async function channelsFromEnv(env: Record<string, string | undefined>): 
     const { emailFromEnv } = await import('../channels/email/adapter.js');
     const email = emailFromEnv(env);
     if (email) adapters.push(email);
+  }
+  if (env.WHATSAPP_ACCESS_TOKEN) {
+    const { whatsappFromEnv } = await import('../channels/whatsapp/adapter.js');
+    const whatsapp = whatsappFromEnv(env);
+    if (whatsapp) adapters.push(whatsapp);
   }
   return adapters;
 }

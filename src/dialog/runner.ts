@@ -1,3 +1,4 @@
+import type { NoticeKind } from '../../channels/types.js';
 import type { Tx } from '../db/database.js';
 import { type IncidentChange, IncidentService } from '../incidents/service.js';
 import { formatIncidentNumber } from '../incidents/number.js';
@@ -105,7 +106,8 @@ export class DialogRunner {
     // Sessions started before the channel was recorded learn it now.
     if (state.data.channel === undefined) state = { ...state, data: { ...state.data, ...this.channelData(conversation) } };
     const [next, more] = transition(dialog, state, event);
-    const final = await this.apply(tx, dialog, conversation, next, more);
+    // Replies to an idle timeout are reminders: channels with pre-approved notices (WhatsApp) pick theirs by it.
+    const final = await this.apply(tx, dialog, conversation, next, more, event.type === 'timeout' ? 'reminder' : undefined);
     await this.save(tx, conversation.id, dialog, final, session?.version);
   }
 
@@ -125,18 +127,18 @@ export class DialogRunner {
     const conversation: ConversationContext = { id: row.id, channel: row.channel, contactId: row.contactId, locale: row.locale ?? 'en', incidentId: row.incidentId };
     const data = { incidentId: change.incident.id, number: formatIncidentNumber(change.incident.number), resolution: change.incident.resolution ?? '' };
     const [next, effects] = transition(dialog, parseDialogState(session.state), { type: 'incident', name: status, data });
-    const final = await this.apply(tx, dialog, conversation, next, effects);
+    const final = await this.apply(tx, dialog, conversation, next, effects, status === 'resolved' ? 'resolved' : 'status');
     await this.save(tx, conversationId, dialog, final, session.version);
   }
 
-  private async apply(tx: Tx, dialog: Dialog, conversation: ConversationContext, state: DialogState, effects: Effect[]): Promise<DialogState> {
+  private async apply(tx: Tx, dialog: Dialog, conversation: ConversationContext, state: DialogState, effects: Effect[], notice?: NoticeKind): Promise<DialogState> {
     let current = state;
     const queue = [...effects];
     while (queue.length > 0) {
       const effect = queue.shift()!;
       switch (effect.type) {
         case 'reply':
-          await enqueueMessage(tx, conversation, botReply(effect, current));
+          await enqueueMessage(tx, conversation, notice ? { ...botReply(effect, current), notice } : botReply(effect, current));
           break;
         case 'append_to_incident':
           if (conversation.incidentId) await this.services.incidents.addReporterMessage(tx, conversation.incidentId, effect.text, 'reporter', effect.attachments);

@@ -85,6 +85,14 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
       );
       return new Map(rows.filter((r) => Array.isArray(r.choices) && r.choices.length > 0).map((r) => [r.id, r.choices as Choice[]]));
     },
+    async lastInboundAt(conversationId) {
+      // A backward walk of the (conversation_id, seq) index to the newest inbound message.
+      const { rows } = await db.pool.query<{ created_at: Date }>(
+        `SELECT m.created_at FROM message m WHERE m.conversation_id = $1::uuid AND m.direction = 'in' ORDER BY m.seq DESC LIMIT 1`,
+        [conversationId],
+      );
+      return rows[0]?.created_at;
+    },
   };
   const deliveries: ChannelHost['deliveries'] = {
     async get(channel, address) {
@@ -112,6 +120,17 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
         `UPDATE channel_identity SET failing_since = NULL WHERE channel = $1 AND external_id = ANY($2::text[]) AND failing_since IS NOT NULL`,
         [channel, [...new Set(addresses)]],
       );
+    },
+    async messageFailed(channel, externalId, reason) {
+      // Through the message's indexed external id to its outbox row (found by the status/conversation index).
+      const { rowCount } = await db.pool.query(
+        `UPDATE outbox_message o SET status = 'dead', last_error = $3
+           FROM (SELECT m.id, m.conversation_id FROM message m WHERE m.external_id = $2 AND m.direction = 'out'
+                  ORDER BY m.seq DESC LIMIT 1) m
+          WHERE o.status = 'sent' AND o.conversation_id = m.conversation_id AND o.message_id = m.id AND o.channel = $1`,
+        [channel, externalId, reason.slice(0, 2000)],
+      );
+      return (rowCount ?? 0) > 0;
     },
   };
   return {

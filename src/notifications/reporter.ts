@@ -48,10 +48,11 @@ export class ReporterNotifier {
     // Status values are translated too: "resolved" reads "löst" to a Swedish reporter.
     const status = typeof params.status === 'string' ? this.t(locale, `status.${params.status}`) : undefined;
     const text = this.t(locale, key, { ...params, number, ...(status ? { status } : {}) });
+    const notice = key === STATUS_NOTICE ? (params.status === 'resolved' ? 'resolved' : 'status') : key === 'notify.reply' ? 'reply' : undefined;
     return enqueueMessage(
       tx,
       conversation,
-      { text, author: options.author ?? { kind: 'bot' }, incidentNumber: number, ...(options.attachments?.length ? { attachments: options.attachments } : {}) },
+      { text, author: options.author ?? { kind: 'bot' }, incidentNumber: number, ...(notice ? { notice } : {}), ...(options.attachments?.length ? { attachments: options.attachments } : {}) },
       options.idempotencyKey,
     );
   }
