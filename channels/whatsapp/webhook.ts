@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { FrontlineError } from '../../src/errors.js';
 import { receiveWebhook, type WhatsAppRuntime } from './intake.js';
 import { webhookItems, webhookSchema } from './payload.js';
 import { sameSecret, validSignature } from './signature.js';
@@ -25,20 +26,17 @@ export function webhookRouter(rt: WhatsAppRuntime): Router {
   router.post('/', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!validSignature(raw, req.get('x-hub-signature-256'), rt.settings.appSecret)) {
-      res.status(401).json({ error: 'invalid or missing X-Hub-Signature-256' });
-      return;
+      throw new FrontlineError('UNAUTHORIZED', 'invalid or missing X-Hub-Signature-256');
     }
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      res.status(400).json({ error: 'body is not JSON' });
-      return;
+      throw new FrontlineError('INVALID_JSON', 'the webhook body is not JSON');
     }
     const body = webhookSchema.safeParse(json);
     if (!body.success) {
-      res.status(400).json({ error: `not a WhatsApp webhook: ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
-      return;
+      throw new FrontlineError('BAD_REQUEST', `not a WhatsApp webhook: ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     try {
       const items = webhookItems(body.data);
@@ -47,7 +45,7 @@ export function webhookRouter(rt: WhatsAppRuntime): Router {
       res.sendStatus(200);
     } catch (err) {
       rt.host.logger.error({ err }, 'WhatsApp webhook not recorded; Meta will redeliver');
-      res.status(500).json({ error: 'not recorded; please redeliver' });
+      res.status(503).json({ error: { code: 'DB_UNAVAILABLE', message: 'not recorded; please redeliver' } });
     }
   });
   return router;
