@@ -20,9 +20,14 @@ export interface TeamsActivityOut {
 
 type Element = Record<string, unknown>;
 
-/** "Name: text" for agents (Teams shows every bot post under the bot's name). */
+/**
+ * Agents' replies carry their name in bold (Teams shows every bot post under the bot's name). The core's relay
+ * text often starts with the name already ("Maria on INC-1: …"): then that name is bolded, not repeated.
+ */
 export function attributedText(message: OutboundMessage): string {
-  return message.author.kind === 'agent' ? `**${message.author.name}:** ${message.text}` : message.text;
+  if (message.author.kind !== 'agent') return message.text;
+  const name = message.author.name;
+  return message.text.startsWith(name) ? `**${name}**${message.text.slice(name.length)}` : `**${name}:** ${message.text}`;
 }
 
 export function renderActivity(message: OutboundMessage, options: { publicUrl?: string } = {}): TeamsActivityOut {
