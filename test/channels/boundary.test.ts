@@ -36,7 +36,9 @@ describe('vendor SDK boundary', () => {
   it('the scan sees SDK imports where they belong', () => {
     const slack = files.filter((f) => f.includes(`${path.sep}slack${path.sep}`) && importOf(VENDORS[0]!.pattern).test(readFileSync(f, 'utf8')));
     const email = files.filter((f) => f.includes(`${path.sep}email${path.sep}`) && importOf(VENDORS[1]!.pattern).test(readFileSync(f, 'utf8')));
+    const teams = files.filter((f) => f.includes(`${path.sep}teams${path.sep}`) && importOf(VENDORS[2]!.pattern).test(readFileSync(f, 'utf8')));
     expect(slack.length).toBeGreaterThan(0);
     expect(email.length).toBeGreaterThan(0);
+    expect(teams.length).toBeGreaterThan(0);
   });
 });

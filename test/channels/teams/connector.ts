@@ -16,7 +16,8 @@ export interface PostedActivity {
 }
 export interface CardAction { type: string; title: string; data?: Record<string, unknown>; url?: string; card?: { body: Record<string, unknown>[]; actions: CardAction[] } }
 
-type Failure = { status: number; body?: unknown; headers?: Record<string, string> };
+/** `sticky`: every later call fails too (a roster 403 lasts until the app is added again). */
+type Failure = { status: number; body?: unknown; headers?: Record<string, string>; sticky?: boolean };
 
 /**
  * A local stand-in for the Bot Connector REST API (the `serviceUrl` of every activity): records what the bot
@@ -51,6 +52,10 @@ export class FakeConnector {
   /** Messages (not typing indicators) posted into a conversation, including its threads when `prefix`. */
   messages(conversationId?: string): PostedActivity[] {
     return this.posted.filter((p) => p.activity.type === 'message' && p.kind !== 'update' && (conversationId === undefined || p.conversationId === conversationId));
+  }
+
+  heal(conversationId: string): void {
+    this.failures.delete(conversationId);
   }
 
   fail(conversationId: string, ...failures: Failure[]): void {
@@ -91,7 +96,9 @@ export class FakeConnector {
     m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     if (m) {
       const conversationId = m[1]!;
-      const queued = this.failures.get(conversationId.split(';')[0]!)?.shift();
+      // Failures are meant for messages; the best-effort typing indicator would swallow them otherwise.
+      const queue = body.type === 'typing' ? undefined : this.failures.get(conversationId.split(';')[0]!);
+      const queued = queue?.[0]?.sticky ? queue[0] : queue?.shift();
       if (queued) return json(queued.status, queued.body ?? { error: { code: 'ServiceError', message: 'failed' } }, queued.headers);
       const kind = req.method === 'PUT' ? 'update' : m[2] ? 'reply' : 'send';
       const id = kind === 'update' ? m[2]! : `1${String(Date.now()).slice(-9)}${String(++this.seq).padStart(4, '0')}`;

@@ -27,13 +27,13 @@ export const nextActivityId = () => `1${String(Date.now()).slice(-8)}${String(++
 
 /** A Frontline instance with the Teams channel, its serviceUrl answered by a local fake Bot Connector. */
 export class TeamsWorld {
-  constructor(readonly app: TestApp, readonly connector: FakeConnector) {}
+  constructor(readonly app: TestApp, readonly connector: FakeConnector, readonly adapter: TeamsAdapter) {}
 
   static async start(kind: DbKind, env: Record<string, string> = {}, options: { appEnv?: Record<string, string> } = {}): Promise<TeamsWorld> {
     const connector = await new FakeConnector().start();
     const adapter = new TeamsAdapter(parseTeamsSettings({ TEAMS_ENABLED: 'true', ...env }), 'https://frontline.example.com');
     const app = await startTestApp(kind, { channels: [adapter], ...(options.appEnv ? { env: options.appEnv } : {}) });
-    return new TeamsWorld(app, connector);
+    return new TeamsWorld(app, connector, adapter);
   }
 
   async close(): Promise<void> {
