@@ -68,7 +68,7 @@ export class TeamsAdapter implements ChannelAdapter {
     }
   }
 
-  async update(stored: ConversationReference, externalId: string, message: OutboundMessage): Promise<SendResult> {
+  async update(stored: ConversationReference, externalId: string, message: OutboundMessage, _context?: SendContext): Promise<SendResult> {
     const rt = this.started();
     const ref = parseTeamsReference(stored);
     try {

@@ -174,6 +174,8 @@ export async function intakeMembership(rt: TeamsRuntime, a: TeamsActivity): Prom
 
 const submitActionSchema = z.object({
   commandId: z.string().optional(),
+  /** The action's form (manifest parameter `note`), when the person filled it in. */
+  data: z.object({ note: z.string().optional() }).passthrough().nullish(),
   messagePayload: z.object({
     id: z.string(),
     body: z.object({ content: z.string().default(''), contentType: z.string().optional() }).optional(),
@@ -190,7 +192,8 @@ export async function intakeMessageAction(rt: TeamsRuntime, a: TeamsActivity): P
   if (!parsed.success) return { task: { type: 'message', value: 'Choose "Report as incident" on a message.' } };
   const m = parsed.data.messagePayload;
   const body = m.body?.contentType === 'html' ? htmlToText(m.body.content) : (m.body?.content ?? '');
-  const text = `${body.trim()}${m.linkToMessage ? `\n\n(from ${m.linkToMessage})` : ''}`;
+  const note = parsed.data.data?.note?.trim();
+  const text = `${note ? `${note}\n\n` : ''}${body.trim()}${m.linkToMessage ? `\n\n(from ${m.linkToMessage})` : ''}`;
   const tenantId = tenantOf(a);
   const conversationId = await rt.connector.openPersonal(a.serviceUrl, { botId: a.recipient.id, userId: a.from.id, ...(tenantId ? { tenantId } : {}) });
   const ref: TeamsReference = { serviceUrl: a.serviceUrl, conversationId, kind: 'personal', ...(tenantId ? { tenantId } : {}), botId: a.recipient.id, user: a.from.id };
