@@ -63,7 +63,9 @@ function formAction(form: ConfirmForm, question: string): Element {
   const inputs: Element[] = form.fields.map((f) => {
     const id = `${FIELD_PREFIX}${f.name}`;
     if (f.options) return { type: 'Input.ChoiceSet', id, label: f.label, value: f.value, style: 'compact', isRequired: true, choices: f.options.map((o) => ({ title: o.label, value: o.id })) };
-    return { type: 'Input.Text', id, label: f.label, value: f.value, isMultiline: Boolean(f.multiline), ...(f.maxLength ? { maxLength: f.maxLength } : {}), ...(f.minLength ? { isRequired: true } : {}) };
+    // Teams checks these in the client before submitting (the dialog validates again on arrival).
+    const min = f.minLength ? { isRequired: true, regex: `^[\\s\\S]{${f.minLength},}$`, errorMessage: `At least ${f.minLength} characters, please.` } : {};
+    return { type: 'Input.Text', id, label: f.label, value: f.value, isMultiline: Boolean(f.multiline), ...(f.maxLength ? { maxLength: f.maxLength } : {}), ...min };
   });
   return {
     type: 'Action.ShowCard',

@@ -41,9 +41,10 @@ for (const { kind, skip } of DB_KINDS) {
 
       const incident = await world.app.frontline.db.prisma.incident.findFirst({ where: { number: Number(number.slice(4)) }, include: { reporter: true } });
       expect(incident).toMatchObject({ priority: 'P4', category: 'network' });
-      // Identity: the AAD object id is the account, the roster's email is verified.
-      const contact = await world.app.frontline.db.prisma.contact.findFirst({ where: { email: erik.email } });
-      expect(contact).toBeTruthy();
+      // Identity: the AAD object id is the account; name from the activity, email from the roster lookup.
+      const identity = await world.app.frontline.db.prisma.channelIdentity.findFirst({ where: { channel: 'teams', externalId: erik.aadObjectId }, include: { contact: true } });
+      expect(identity?.contact).toMatchObject({ displayName: 'Erik', email: erik.email });
+      expect(incident?.reporterId).toBe(identity?.contactId);
 
       const api = (p: string, body: unknown, method = 'POST') => fetch(`${world.app.url}/api/v1${p}`, { method, headers: { authorization: `Bearer ${world.app.tokens.agent}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect((await api(`/incidents/${number}/comments`, { text: 'Please reinstall the VPN client.', author: 'Maria (IT support)' })).status).toBe(201);
@@ -80,6 +81,28 @@ for (const { kind, skip } of DB_KINDS) {
       const other = world.channelMention(sara, 'lunch?');
       await world.post({ ...other, entities: [], text: 'lunch?' });
       expect(world.connector.messages((other.conversation as { id: string }).id)).toHaveLength(0);
+    });
+
+    it('the summary card\'s "Review & edit" form files the edited description; a group chat report stays in the group chat', async () => {
+      const nils = world.newUser('Nils');
+      const chat = world.personalConversation(nils);
+      await world.dm(nils, 'Teams camera shows a black screen');
+      const question = await world.expectPosted(/Shall I go ahead/, chat);
+      const form = JSON.stringify(question.activity.attachments);
+      expect(form).toContain('Review & edit');
+      expect(form).toContain('"id":"field_description"');
+      await world.click(nils, question, /File it/, { field_description: 'Teams camera shows a black screen in every meeting since the update' });
+      await world.expectPosted(/Your incident is INC-/, chat);
+      expect(await world.app.frontline.db.prisma.incident.count({ where: { description: { contains: 'in every meeting since the update' } } })).toBe(1);
+
+      const group = '19:groupchat-1234@thread.v2';
+      const inGroup = world.personalMessage(nils, '<at>Frontline</at> the shared drive is read-only', {
+        conversation: { id: group, conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
+        entities: [{ type: 'mention', text: '<at>Frontline</at>', mentioned: BOT }],
+      });
+      expect((await world.post(inGroup)).status).toBe(200);
+      const asked = await world.expectPosted(/the shared drive is read-only[\s\S]*Shall I go ahead/, group);
+      expect(asked.conversationId).toBe(group);
     });
 
     it('a redelivered activity has one effect', async () => {
@@ -129,11 +152,13 @@ for (const { kind, skip } of DB_KINDS) {
       world.connector.files.set('big.log', { type: 'text/plain', data: Buffer.alloc(3_000, 'x') });
       world.connector.files.set('small.txt', { type: 'text/plain', data: Buffer.from('error 0x80070005') });
       const file = (name: string) => ({ ...fixture('SampleFileDownloadInfoAttachment.json'), name, content: { downloadUrl: `${world.connector.url}files/${name}`, uniqueId: name, fileType: name.split('.')[1] } });
-      const msg = world.personalMessage(ola, 'Outlook will not start, logs attached', { attachments: [file('small.txt'), file('big.log')] });
+      world.connector.files.set('shot.png', { type: 'image/png', data: Buffer.from('89504e470d0a1a0a', 'hex') });
+      const image = { contentType: 'image/png', contentUrl: `${world.connector.url}files/shot.png`, name: 'shot.png' };
+      const msg = world.personalMessage(ola, 'Outlook will not start, logs attached', { attachments: [file('small.txt'), file('big.log'), image] });
       expect((await world.post(msg)).status).toBe(200);
       await world.expectPosted(/could not take "big\.log"/, world.personalConversation(ola));
       const stored = await world.app.frontline.db.pool.query(`SELECT filename FROM attachment ORDER BY created_at`);
-      expect(stored.rows.map((r: { filename: string }) => r.filename)).toContain('small.txt');
+      expect(stored.rows.map((r: { filename: string }) => r.filename)).toEqual(expect.arrayContaining(['small.txt', 'shot.png']));
       expect(stored.rows.map((r: { filename: string }) => r.filename)).not.toContain('big.log');
     });
   });
