@@ -1,6 +1,7 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ChannelHost, ConversationReference, OutboundMessage, SendContext, SendResult } from '../types.js';
 import { ChannelSendError } from '../types.js';
+import { agentMessage, cardListener, isCard, isServiceDeskChannel, sendCardOrLine, updateCard } from './agent.js';
 import { ConnectorTokens, teamsAuth } from './auth.js';
 import { renderActivity } from './cards.js';
 import { TeamsConnector } from './connector.js';
@@ -43,6 +44,7 @@ export class TeamsAdapter implements ChannelAdapter {
     const router = Router();
     router.post('/messages', express.json({ limit: '1mb' }), teamsAuth(this.settings, logger), (req, res) => void handle(rt, req, res));
     host.mount(TEAMS_MOUNT, router);
+    if (this.settings.triageChannels.size || this.settings.restrictedChannel) host.onIncidentChange(cardListener(rt));
   }
 
   async stop(): Promise<void> {}
@@ -61,7 +63,8 @@ export class TeamsAdapter implements ChannelAdapter {
     // Removed or uninstalled: posting would only earn another 403. Adding the app again revives it.
     if (await rt.connector.isDead(ref.conversationId)) throw new ChannelSendError('Teams: the bot is no longer in this conversation', { retryable: false });
     try {
-      const id = await rt.connector.send(ref, renderActivity(message, { publicUrl: rt.publicUrl }) as never);
+      const render = () => renderActivity(message, { publicUrl: rt.publicUrl }) as never;
+      const id = ref.card ? await sendCardOrLine(rt, ref, message, render) : await rt.connector.send(ref, render());
       return id ? { externalId: id } : {};
     } catch (err) {
       throw await rt.connector.toSendError(err, ref);
@@ -72,7 +75,8 @@ export class TeamsAdapter implements ChannelAdapter {
     const rt = this.started();
     const ref = parseTeamsReference(stored);
     try {
-      await rt.connector.update(ref, externalId, renderActivity(message, { publicUrl: rt.publicUrl }) as never);
+      if (isCard(ref, message)) await updateCard(rt, ref, externalId, message);
+      else await rt.connector.update(ref, externalId, renderActivity(message, { publicUrl: rt.publicUrl }) as never);
       return { externalId };
     } catch (err) {
       throw await rt.connector.toSendError(err, ref);
@@ -107,7 +111,10 @@ async function handle(rt: TeamsRuntime, req: Request, res: Response): Promise<vo
   }
   const a = parsed.data;
   try {
-    if (a.type === 'message') {
+    const channelId = a.channelData?.channel?.id ?? a.conversation.id.split(';')[0]!;
+    if (a.type === 'message' && isServiceDeskChannel(rt, channelId)) {
+      await agentMessage(rt, a);
+    } else if (a.type === 'message') {
       await intakeMessage(rt, a);
     } else if (a.type === 'conversationUpdate' || a.type === 'installationUpdate') {
       await intakeMembership(rt, a);

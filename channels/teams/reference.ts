@@ -15,6 +15,9 @@ export const teamsReferenceSchema = z.object({
   botId: z.string().optional(),
   /** The reporter's Teams account (`29:…`). */
   user: z.string().optional(),
+  /** A triage card's conversation in a triage channel: the card is a channel post, its lines its replies. */
+  card: z.boolean().optional(),
+  incidentId: z.string().optional(),
 });
 export type TeamsReference = z.infer<typeof teamsReferenceSchema>;
 
@@ -25,13 +28,15 @@ export function toConversationReference(r: TeamsReference): ConversationReferenc
 }
 
 /** `teams:<conversation id>`: the conversation id alone identifies a chat or a channel post's reply chain. */
-export function encodeTeamsThreadKey(r: Pick<TeamsReference, 'conversationId'>): string {
-  return `teams:${r.conversationId}`;
+export function encodeTeamsThreadKey(r: Pick<TeamsReference, 'conversationId' | 'card' | 'incidentId'>): string {
+  return r.card ? `teams:${r.conversationId};card=${r.incidentId ?? ''}` : `teams:${r.conversationId}`;
 }
 
-export function decodeTeamsThreadKey(key: string): Pick<TeamsReference, 'conversationId'> {
+export function decodeTeamsThreadKey(key: string): Pick<TeamsReference, 'conversationId' | 'card' | 'incidentId'> {
   if (!key.startsWith('teams:') || key.length <= 'teams:'.length) throw new Error(`not a Teams thread key: ${key}`);
-  return { conversationId: key.slice('teams:'.length) };
+  const rest = key.slice('teams:'.length);
+  const card = /^(.+);card=(.+)$/.exec(rest);
+  return card ? { conversationId: card[1]!, card: true, incidentId: card[2]! } : { conversationId: rest };
 }
 
 /** The reply chain of a channel post: Teams' conversation id for it is `<channel id>;messageid=<root post id>`. */

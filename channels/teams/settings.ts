@@ -13,7 +13,30 @@ export const TEAMS_SETTING_KEYS = [
   'TEAMS_ISSUERS',
   'TEAMS_MAX_ATTACHMENT_BYTES',
   'TEAMS_APP_NAME',
+  'TEAMS_TRIAGE_CHANNELS',
+  'TEAMS_RESTRICTED_CHANNEL',
+  'TEAMS_SERVICE_URL',
+  'TEAMS_NOTE_PREFIX',
 ] as const;
+
+/** `key=value,key=value` → Map (keys lowercased): assignment group → Teams channel id. */
+const pairs = (what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const map = new Map<string, string>();
+      for (const part of (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+        const eq = part.indexOf('=');
+        if (eq <= 0 || eq === part.length - 1) {
+          ctx.addIssue({ code: 'custom', message: `${what}: expected group=channel id, got "${part}"` });
+          continue;
+        }
+        map.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+      }
+      return map;
+    });
+const channelId = /^19:[^;\s]+@thread\.(tacv2|skype)$/;
 
 const list = z
   .string()
@@ -44,6 +67,12 @@ export const teamsSettingsSchema = z
     TEAMS_ISSUERS: list,
     TEAMS_MAX_ATTACHMENT_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
     TEAMS_APP_NAME: z.string().min(1).max(30).default('Frontline'),
+    /** Assignment group → triage channel id (19:…@thread.tacv2); `default` catches the rest. */
+    TEAMS_TRIAGE_CHANNELS: pairs('TEAMS_TRIAGE_CHANNELS').refine((m) => [...m.values()].every((c) => channelId.test(c)), 'TEAMS_TRIAGE_CHANNELS: channel ids look like 19:abc@thread.tacv2'),
+    TEAMS_RESTRICTED_CHANNEL: z.string().regex(channelId, 'TEAMS_RESTRICTED_CHANNEL: a channel id like 19:abc@thread.tacv2').optional(),
+    /** Where proactive posts into triage channels go before the team has sent the bot anything. */
+    TEAMS_SERVICE_URL: z.url().default('https://smba.trafficmanager.net/teams/'),
+    TEAMS_NOTE_PREFIX: z.string().min(1).default('note:'),
   })
   .superRefine((s, ctx) => {
     if (!s.TEAMS_APP_ID && !s.TEAMS_ENABLED) ctx.addIssue({ code: 'custom', path: ['TEAMS_APP_ID'], message: 'set TEAMS_APP_ID (or TEAMS_ENABLED=true for unauthenticated local development)' });
@@ -64,6 +93,10 @@ export interface TeamsSettings {
   issuers: readonly string[];
   maxAttachmentBytes: number;
   appName: string;
+  triageChannels: ReadonlyMap<string, string>;
+  restrictedChannel: string | undefined;
+  serviceUrl: string;
+  notePrefix: string;
 }
 
 /** Validates the Teams settings; throws a readable error listing every bad variable. */
@@ -87,5 +120,9 @@ export function parseTeamsSettings(env: Record<string, string | undefined>): Tea
     issuers: s.TEAMS_ISSUERS,
     maxAttachmentBytes: s.TEAMS_MAX_ATTACHMENT_BYTES,
     appName: s.TEAMS_APP_NAME,
+    triageChannels: s.TEAMS_TRIAGE_CHANNELS,
+    restrictedChannel: s.TEAMS_RESTRICTED_CHANNEL,
+    serviceUrl: s.TEAMS_SERVICE_URL,
+    notePrefix: s.TEAMS_NOTE_PREFIX,
   };
 }

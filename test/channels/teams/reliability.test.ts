@@ -29,6 +29,7 @@ channelContract('teams', () => new TeamsAdapter(parseTeamsSettings({ TEAMS_ENABL
     { serviceUrl: 'https://smba.trafficmanager.net/amer/', conversationId: 'a:1abc', kind: 'personal', user: '29:1' },
     { serviceUrl: 'https://smba.trafficmanager.net/amer/', conversationId: '19:ThreadID@thread.skype;messageid=1400900100700', kind: 'channel' },
     { serviceUrl: 'https://smba.trafficmanager.net/emea/', conversationId: '19:meeting_xyz@thread.v2', kind: 'groupChat', tenantId: TENANT },
+    { serviceUrl: 'https://smba.trafficmanager.net/teams/', conversationId: '19:triage@thread.tacv2', kind: 'channel', card: true, incidentId: '0b8e4f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b' },
   ],
   foreignKeys: ['slack:T1:C1', 'teams:', 'webchat:abc'],
 });

@@ -31,7 +31,8 @@ export class TeamsWorld {
 
   static async start(kind: DbKind, env: Record<string, string> = {}, options: { appEnv?: Record<string, string> } = {}): Promise<TeamsWorld> {
     const connector = await new FakeConnector().start();
-    const adapter = new TeamsAdapter(parseTeamsSettings({ TEAMS_ENABLED: 'true', ...env }), 'https://frontline.example.com');
+    // Proactive posts into triage channels go to TEAMS_SERVICE_URL: the fake connector too.
+    const adapter = new TeamsAdapter(parseTeamsSettings({ TEAMS_ENABLED: 'true', TEAMS_SERVICE_URL: connector.url, ...env }), 'https://frontline.example.com');
     const app = await startTestApp(kind, { channels: [adapter], ...(options.appEnv ? { env: options.appEnv } : {}) });
     return new TeamsWorld(app, connector, adapter);
   }
