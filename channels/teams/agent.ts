@@ -37,7 +37,9 @@ function cardTarget(rt: TeamsRuntime, channel: string, incident: IncidentView) {
 }
 
 /** The card as queued (a `system` author marks it); `send` renders it from the incident's state at that time. */
-const cardOutbound = (incident: IncidentView): OutboundMessage => ({ text: `${incident.number} ${incident.title}`, author: { kind: 'system' }, incidentNumber: incident.number });
+const cardOutbound = (incident: IncidentView): OutboundMessage => ({ text: cardTitle(incident), author: { kind: 'system' }, incidentNumber: incident.number });
+/** Confidential incidents show neither title nor description anywhere in Teams. */
+const cardTitle = (i: IncidentView) => `${i.number} · ${i.confidential ? 'Confidential incident' : i.title}`;
 export const isCard = (ref: TeamsReference, message: OutboundMessage) => Boolean(ref.card) && message.author.kind === 'system';
 
 /** Keeps the triage card in step with the incident, inside the transaction of each change. */
@@ -101,7 +103,7 @@ export async function updateCard(rt: TeamsRuntime, ref: TeamsReference, external
 async function cardActivity(rt: TeamsRuntime, message: OutboundMessage): Promise<Record<string, unknown>> {
   const incident = message.incidentNumber ? await rt.host.incidents.get(message.incidentNumber) : undefined;
   if (!incident) return { type: 'message', text: message.text };
-  return { type: 'message', text: `${incident.number} ${incident.title}`, attachments: [{ contentType: ADAPTIVE_CARD, content: triageCard(incident) }] };
+  return { type: 'message', text: cardTitle(incident), attachments: [{ contentType: ADAPTIVE_CARD, content: triageCard(incident) }] };
 }
 
 export function triageCard(i: IncidentView): Record<string, unknown> {
@@ -111,7 +113,7 @@ export function triageCard(i: IncidentView): Record<string, unknown> {
     ['Reporter', `${i.reporter.name ?? '—'} (${i.originChannel ?? '—'})`], ['Resolve by', i.resolutionDueAt ? i.resolutionDueAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—'],
   ].map(([title, value]) => ({ title, value }));
   const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', text: `${i.number} · ${i.confidential ? 'Confidential incident' : i.title}`, weight: 'Bolder', size: 'Medium', wrap: true },
+    { type: 'TextBlock', text: cardTitle(i), weight: 'Bolder', size: 'Medium', wrap: true },
     ...(i.confidential ? [] : [{ type: 'TextBlock', text: i.description.slice(0, 1_500), wrap: true, isSubtle: true }]),
     { type: 'FactSet', facts },
   ];

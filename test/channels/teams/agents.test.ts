@@ -5,13 +5,16 @@ import type { PostedActivity } from './connector.js';
 import { BOT, fixturesPresent, type Json, MISSING, TeamsWorld, TENANT } from './world.js';
 
 const TRIAGE = '19:triage@thread.tacv2';
+const NETWORK = '19:network@thread.tacv2';
+const RESTRICTED = '19:restricted@thread.tacv2';
+const inc = (n: number) => `INC-${String(n).padStart(6, '0')}`;
 
 /** Teams as the agents' workspace: triage card, card buttons, relay both ways through the card's reply chain. */
 for (const { kind, skip } of DB_KINDS) {
   describe.skipIf(skip || !fixturesPresent)(`Teams triage cards (${kind})${fixturesPresent ? '' : ` — ${MISSING}`}`, () => {
     let world: TeamsWorld;
     beforeAll(async () => {
-      world = await TeamsWorld.start(kind, { TEAMS_TRIAGE_CHANNELS: `default=${TRIAGE}` });
+      world = await TeamsWorld.start(kind, { TEAMS_TRIAGE_CHANNELS: `default=${TRIAGE},network=${NETWORK}`, TEAMS_RESTRICTED_CHANNEL: RESTRICTED });
     }, 60_000);
     afterAll(async () => world?.close());
 
@@ -59,6 +62,26 @@ for (const { kind, skip } of DB_KINDS) {
       await inChain(card, maria, { value: { frontline: 'agent', action: 'resolve', number, resolution: 'Installed VPN client 5.3' } });
       await world.expectPosted(/status is now resolved/, chat);
       expect(await world.app.frontline.db.prisma.incident.findFirst({ where: { number: Number(number.slice(4)) } })).toMatchObject({ status: 'resolved', resolution: 'Installed VPN client 5.3' });
+    });
+
+    it('cards go to the assignment group\'s channel; confidential incidents only to the restricted channel, without details', async () => {
+      const { frontline } = world.app;
+      const ida = world.newUser('Ida');
+      await world.dm(ida, 'hello');
+      await world.expectPosted(/What's the problem/, world.personalConversation(ida));
+      const { rows } = await frontline.db.pool.query<{ contact_id: string; id: string }>(`SELECT contact_id::text, id::text FROM conversation WHERE thread_key = $1`, [`teams:${world.personalConversation(ida)}`]);
+      const reporterId = rows[0]!.contact_id;
+      const network = await frontline.pipeline.transaction((tx) => frontline.incidents.create(tx, { title: 'Switch in rack B down', description: 'rack B', reporterId, assignmentGroup: 'network' }));
+      const secret = await frontline.pipeline.transaction((tx) => frontline.incidents.create(tx, { title: 'Manager reads my mail', description: 'Very sensitive details here', reporterId, originConversationId: rows[0]!.id, confidential: true }));
+      frontline.dispatcher.kick();
+      const networkCard = await eventually(async () => world.connector.posted.find((p) => p.conversationId === NETWORK && JSON.stringify(p.activity).includes(inc(network.number))), 5_000, 'network card');
+      expect(JSON.stringify(networkCard.activity)).toContain('Switch in rack B down');
+      const secretCard = await eventually(async () => world.connector.posted.find((p) => p.conversationId === RESTRICTED && JSON.stringify(p.activity).includes(inc(secret.number))), 5_000, 'restricted card');
+      expect(JSON.stringify(secretCard.activity)).toMatch(/Confidential incident/);
+      const everything = JSON.stringify(world.connector.posted);
+      expect(everything).not.toContain('Manager reads my mail');
+      expect(everything).not.toContain('Very sensitive');
+      expect(world.connector.posted.some((p) => p.conversationId.startsWith(TRIAGE) && JSON.stringify(p.activity).includes(inc(secret.number)))).toBe(false);
     });
   });
 }
