@@ -148,6 +148,13 @@ for (const { kind, skip } of DB_KINDS) {
       const install = { ...fixture('SampleActivityConversationUpdateWithAADObjectId.json'), id: nextActivityId(), serviceUrl: world.connector.url, from: { id: ola.id, name: ola.name, aadObjectId: ola.aadObjectId }, recipient: BOT, conversation: { id: world.personalConversation(ola), conversationType: 'personal', tenantId: TENANT }, membersAdded: [{ id: BOT.id }], channelData: { tenant: { id: TENANT } } };
       expect((await world.post(install)).status).toBe(200);
       await eventually(async () => world.connector.messages(world.personalConversation(ola)).length > 0, 5_000, 'greeting');
+      // Added to a team (the SDK sample's membersAdded, naming the bot): one how-to in the channel, even if redelivered.
+      const team = { ...fixture('SampleActivityMembersAdded.json'), serviceUrl: world.connector.url, recipient: BOT, membersAdded: [{ id: BOT.id }], conversation: { isGroup: true, conversationType: 'channel', id: '19:teamroot@thread.tacv2', tenantId: TENANT } };
+      expect((await world.post(team)).status).toBe(200);
+      expect((await world.post(team)).status).toBe(200);
+      const howTo = await world.expectPosted(/Mention me/, '19:teamroot@thread.tacv2');
+      expect(howTo.activity.text).toMatch(/@Frontline/);
+      expect(world.connector.messages('19:teamroot@thread.tacv2')).toHaveLength(1);
 
       world.connector.files.set('big.log', { type: 'text/plain', data: Buffer.alloc(3_000, 'x') });
       world.connector.files.set('small.txt', { type: 'text/plain', data: Buffer.from('error 0x80070005') });
