@@ -12,18 +12,25 @@ const BOT_TENANT = '3b9e9fbb-ed2f-415b-b776-cf788e573366';
  * whose self-signed certificate this process trusts (the in-process equivalent of NODE_EXTRA_CA_CERTS for
  * the JWKS client, which uses Node's global https agent).
  */
-for (const { kind, skip } of DB_KINDS) {
-  describe.skipIf(skip || !fixturesPresent)(`Teams inbound authentication (${kind})${fixturesPresent ? '' : ` — ${MISSING}`}`, () => {
+const MODES = [
+  // Single tenant: keys and issuer of the bot's own tenant (the SDK's defaults for TEAMS_TENANT_ID).
+  { mode: 'single-tenant', keyTenant: BOT_TENANT, env: (_issuer: LocalIssuer) => ({ TEAMS_TENANT_ID: BOT_TENANT }) },
+  // Multi-tenant: no tenant id (the SDK's `common`), the issuer accepted through TEAMS_ISSUERS.
+  { mode: 'multi-tenant', keyTenant: 'common', env: (issuer: LocalIssuer) => ({ TEAMS_ISSUERS: issuer.issuer }) },
+];
+
+for (const { kind, skip } of DB_KINDS) for (const { mode, keyTenant, env } of MODES) {
+  describe.skipIf(skip || !fixturesPresent)(`Teams inbound authentication, ${mode} (${kind})${fixturesPresent ? '' : ` — ${MISSING}`}`, () => {
     let world: TeamsWorld;
     let issuer: LocalIssuer;
     let previousCa: unknown;
     beforeAll(async () => {
-      issuer = await new LocalIssuer(BOT_TENANT).start();
+      issuer = await new LocalIssuer(keyTenant).start();
       previousCa = https.globalAgent.options.ca;
       https.globalAgent.options.ca = issuer.cert;
       world = await TeamsWorld.start(kind, {
-        TEAMS_ENABLED: '', TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'not-used-offline', TEAMS_TENANT_ID: BOT_TENANT,
-        TEAMS_AUTHORITY: issuer.url, TEAMS_ALLOWED_TENANTS: TENANT,
+        TEAMS_ENABLED: '', TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'not-used-offline',
+        TEAMS_AUTHORITY: issuer.url, TEAMS_ALLOWED_TENANTS: TENANT, ...env(issuer),
       });
     }, 60_000);
     afterAll(async () => {
