@@ -2,7 +2,7 @@ import express, { type Request, type Response, Router } from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ChannelHost, ConversationReference, OutboundMessage, SendContext, SendResult } from '../types.js';
 import { ChannelSendError } from '../types.js';
 import { agentMessage, cardListener, isCard, isServiceDeskChannel, sendCardOrLine, updateCard } from './agent.js';
-import { ConnectorTokens, teamsAuth } from './auth.js';
+import { ConnectorTokens, teamsActivityCheck, teamsTokenCheck } from './auth.js';
 import { renderActivity } from './cards.js';
 import { TeamsConnector } from './connector.js';
 import { activitySchema, intakeMembership, intakeMessage, intakeMessageAction } from './intake.js';
@@ -42,7 +42,7 @@ export class TeamsAdapter implements ChannelAdapter {
     const rt: TeamsRuntime = (this.rt = { host, tokens, connector: new TeamsConnector(host, tokens, logger), settings: this.settings, logger, publicUrl: this.publicUrl });
     if (!this.settings.appId) logger.warn('Teams: no TEAMS_APP_ID, inbound requests are NOT authenticated (local development only)');
     const router = Router();
-    router.post('/messages', express.json({ limit: '1mb' }), teamsAuth(this.settings, logger), (req, res) => void handle(rt, req, res));
+    router.post('/messages', teamsTokenCheck(this.settings, logger), express.json({ limit: '1mb' }), teamsActivityCheck(this.settings, logger), (req, res) => void handle(rt, req, res));
     host.mount(TEAMS_MOUNT, router);
     if (this.settings.triageChannels.size || this.settings.restrictedChannel) host.onIncidentChange(cardListener(rt));
   }

@@ -22,44 +22,44 @@ export function authConfiguration(s: TeamsSettings): AuthConfiguration {
   return { ...connection, connections: new Map([['serviceConnection', connection]]) };
 }
 
-export interface VerifiedCaller {
-  /** Token claims, or undefined in unauthenticated local development (no app id). */
-  claims: Record<string, unknown> | undefined;
-}
-
 /**
  * Validates the Bot Framework JWT of every inbound request with the SDK's `authorizeJWT` (OpenID keys, issuer,
  * audience = app id, expiry), wrapped so that anything wrong with the token — missing, malformed, forged,
- * expired, an unreachable key endpoint — answers 401 JSON and never reaches the intake. Then the checks the
- * SDK leaves to the bot: the token's `serviceurl` claim must name the activity's serviceUrl (a valid token
- * cannot redirect our replies elsewhere), and the tenant must be allowed.
+ * expired, an unreachable key endpoint — answers 401 JSON and never reaches the intake. It runs before the
+ * body is parsed: an unauthenticated caller costs no JSON parsing. The claims go on `res.locals`.
  */
-export function teamsAuth(s: TeamsSettings, logger: Logger) {
+export function teamsTokenCheck(s: TeamsSettings, logger: Logger) {
   const sdk = authorizeJWT(authConfiguration(s));
-  const refuse = (res: Response, status: number, message: string) => {
-    if (!res.headersSent) res.status(status).json({ error: { code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message } });
-  };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    let claims: Record<string, unknown> | undefined;
-    if (s.appId) {
-      let verdict: { status: number; reason: string } | undefined;
-      let passed = false;
-      // The SDK answers on `res` itself; a stand-in keeps its wire format (and its 500s) away from the caller.
-      const standIn = {
-        status: (status: number) => ({ send: (body: unknown) => void (verdict = { status, reason: JSON.stringify(body) }) }),
-      };
-      try {
-        await sdk(req as unknown as AgentsRequest, standIn as never, () => void (passed = true));
-      } catch (err) {
-        verdict = { status: 401, reason: err instanceof Error ? err.message : String(err) };
-      }
-      const user = (req as { user?: Record<string, unknown> }).user;
-      if (!passed || verdict || !user || user.name === 'anonymous') {
-        logger.warn({ reason: verdict?.reason }, 'Teams: request refused, token not valid');
-        return refuse(res, 401, 'invalid or missing Bot Framework token');
-      }
-      claims = user;
+    if (!s.appId) return next(); // local development (TEAMS_ENABLED): no tokens
+    let verdict: { status: number; reason: string } | undefined;
+    let passed = false;
+    // The SDK answers on `res` itself; a stand-in keeps its wire format (and any 500) away from the caller.
+    const standIn = {
+      status: (status: number) => ({ send: (body: unknown) => void (verdict = { status, reason: JSON.stringify(body) }) }),
+    };
+    try {
+      await sdk(req as unknown as AgentsRequest, standIn as never, () => void (passed = true));
+    } catch (err) {
+      verdict = { status: 401, reason: err instanceof Error ? err.message : String(err) };
     }
+    const user = (req as { user?: Record<string, unknown> }).user;
+    if (!passed || verdict || !user || user.name === 'anonymous') {
+      logger.warn({ reason: verdict?.reason }, 'Teams: request refused, token not valid');
+      return refuse(res, 401, 'invalid or missing Bot Framework token');
+    }
+    res.locals.teamsClaims = user;
+    next();
+  };
+}
+
+/**
+ * The checks the SDK leaves to the bot, once the body is parsed: the token's `serviceurl` claim must name the
+ * activity's serviceUrl (a valid token cannot redirect our replies elsewhere), and the tenant must be allowed.
+ */
+export function teamsActivityCheck(s: TeamsSettings, logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const claims = res.locals.teamsClaims as Record<string, unknown> | undefined;
     const body = req.body as { serviceUrl?: unknown; conversation?: { tenantId?: unknown }; channelData?: { tenant?: { id?: unknown } } } | undefined;
     if (!body || typeof body !== 'object' || typeof body.serviceUrl !== 'string') return refuse(res, 400, 'not an activity');
     const claimed = claims?.serviceurl ?? claims?.serviceUrl;
@@ -68,8 +68,8 @@ export function teamsAuth(s: TeamsSettings, logger: Logger) {
       return refuse(res, 401, 'serviceUrl does not match the token');
     }
     if (s.allowedTenants.length) {
-      const tenant = String(body.conversation?.tenantId ?? body.channelData?.tenant?.id ?? '').toLowerCase();
       // The activity's tenant is the user's; the token's `tid` is the bot's own (Entra tokens) or absent.
+      const tenant = String(body.conversation?.tenantId ?? body.channelData?.tenant?.id ?? '').toLowerCase();
       if (!s.allowedTenants.includes(tenant)) {
         logger.warn({ tenant }, 'Teams: tenant not allowed (TEAMS_ALLOWED_TENANTS)');
         return refuse(res, 403, 'tenant not allowed');
@@ -77,6 +77,10 @@ export function teamsAuth(s: TeamsSettings, logger: Logger) {
     }
     next();
   };
+}
+
+function refuse(res: Response, status: number, message: string): void {
+  if (!res.headersSent) res.status(status).json({ error: { code: status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'FORBIDDEN' : 'INVALID_ACTIVITY', message } });
 }
 
 const sameUrl = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();

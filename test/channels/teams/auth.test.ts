@@ -63,6 +63,9 @@ for (const { kind, skip } of DB_KINDS) for (const { mode, keyTenant, env } of MO
         expect(res.headers.get('content-type'), label).toMatch(/json/);
         expect(((await res.json()) as { error: { code: string } }).error.code, label).toBe('UNAUTHORIZED');
       }
+      // A body that is not even JSON is refused for its missing token before it is parsed.
+      const garbage = await fetch(`${world.app.url}/api/teams/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", ' });
+      expect(garbage.status).toBe(401);
       expect(await conversations()).toBe(0);
       expect(world.connector.posted).toHaveLength(0);
     });
