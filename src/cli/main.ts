@@ -9,6 +9,7 @@ import { registerTokenCommands } from './commands/token.js';
 import { registerTriageCommands } from './commands/triage.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerEmailCommands } from '../../channels/email/cli.js';
+import { registerTeamsCommands } from '../../channels/teams/cli.js';
 import { openCliDatabase } from './context.js';
 import { fail } from './context.js';
 
@@ -26,6 +27,7 @@ registerAgentCommands(program);
 registerTriageCommands(program);
 registerKbCommands(program, () => openCliDatabase());
 registerEmailCommands(program);
+registerTeamsCommands(program);
 
 process.on('unhandledRejection', (err) => fail(err));
 program.parseAsync(process.argv).catch(fail);

@@ -10,7 +10,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 const VENDORS: { pattern: RegExp; home: string }[] = [
   { pattern: /@slack\/(?:bolt|web-api|socket-mode|oauth|types)/, home: 'channels/slack/' },
   { pattern: /imapflow|mailparser|nodemailer|html-to-text/, home: 'channels/email/' },
-  { pattern: /@microsoft\/agents|botbuilder/, home: 'channels/teams/' },
+  { pattern: /@microsoft\/agents(?:-[a-z]+)*|botbuilder(?:-[a-z]+)*/, home: 'channels/teams/' },
   { pattern: /whatsapp-web\.js/, home: 'channels/whatsapp/' },
 ];
 const importOf = (pkg: RegExp) => new RegExp(`(?:from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*)['"](?:${pkg.source})(?:/[^'"]*)?['"]`);
@@ -36,7 +36,9 @@ describe('vendor SDK boundary', () => {
   it('the scan sees SDK imports where they belong', () => {
     const slack = files.filter((f) => f.includes(`${path.sep}slack${path.sep}`) && importOf(VENDORS[0]!.pattern).test(readFileSync(f, 'utf8')));
     const email = files.filter((f) => f.includes(`${path.sep}email${path.sep}`) && importOf(VENDORS[1]!.pattern).test(readFileSync(f, 'utf8')));
+    const teams = files.filter((f) => f.includes(`${path.sep}teams${path.sep}`) && importOf(VENDORS[2]!.pattern).test(readFileSync(f, 'utf8')));
     expect(slack.length).toBeGreaterThan(0);
     expect(email.length).toBeGreaterThan(0);
+    expect(teams.length).toBeGreaterThan(0);
   });
 });
