@@ -175,11 +175,17 @@ export interface ChannelHealth {
 export class ChannelSendError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+  /**
+   * The person cannot be reached in this conversation any more (the bot was removed from the chat, the number
+   * blocks us): a notice to them falls back to another channel they have (see outbox/fallback.ts).
+   */
+  readonly unreachable: boolean;
+  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; unreachable?: boolean; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = 'ChannelSendError';
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
+    this.unreachable = options.unreachable ?? false;
   }
 }
 
@@ -204,6 +210,12 @@ export interface ChannelAdapter<Ref extends ConversationReference = Conversation
   update?(reference: Ref, externalId: string, message: OutboundMessage, context: SendContext): Promise<SendResult | void>;
   /** Reported by `/readyz`: credentials valid, connection up. */
   health(): Promise<ChannelHealth>;
+  /**
+   * A new conversation that only we start, to a person's address on this channel (an email address), for a
+   * notice that could not reach them where they reported (see {@link ChannelSendError.unreachable}). Channels
+   * that cannot write first leave it out.
+   */
+  startConversation?(address: string, context: { incidentNumber: string; title: string }): { threadKey: string; reference: Ref };
   /**
    * What the daily housekeeping may delete for this channel. `keepInboundEvents`: the channel's dedupe keys
    * must live as long as the platform may redeliver (email re-scans a mailbox by Message-ID after a

@@ -16,6 +16,7 @@ import { cors } from './http/cors.js';
 import { errorHandler, notFound, requireJson } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { storableInput } from './http/validate.js';
+import { createNoticeFallback } from './outbox/fallback.js';
 import { webchatRateLimits } from './http/rate-limits.js';
 import { openApiDocument } from './http/openapi.js';
 import { IncidentService } from './incidents/service.js';
@@ -91,10 +92,22 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       pollMs: config.OUTBOX_POLL_MS,
       leaseMs: config.OUTBOX_LEASE_MS,
       concurrency: config.OUTBOX_CONCURRENCY,
+      onUnreachable: (failed) => noticeFallback(failed),
     }, metrics, logger.child({ component: 'outbox' }));
     dispatcher.setMaxListeners(0); // one listener per open web chat stream
     const kick = () => dispatcher.kick();
     const pipeline = new IntakePipeline(db, runner, metrics, logger.child({ component: 'intake' }), kick);
+    // A reporter unreachable where they reported gets the notice on their next channel (outbox/fallback.ts).
+    const noticeFallback = createNoticeFallback({
+      transaction: async (fn) => {
+        const result = await pipeline.transaction(fn);
+        kick();
+        return result;
+      },
+      channels,
+      order: config.NOTICE_FALLBACK_CHANNELS.split(','),
+      logger: logger.child({ component: 'outbox' }),
+    });
     // [sla-timers] pg-boss on the same database, before any incident can change: changes queue their SLA
     // milestones in their own transaction.
     const run = <T>(fn: (tx: Tx) => Promise<T>) => pipeline.transaction(fn);

@@ -15,6 +15,7 @@ import {
 import { ImapSource, type ImapSourceOptions } from './imap-source.js';
 import { EmailIntake, type IntakeOutcome } from './intake.js';
 import { decodeEmailThreadKey, encodeEmailThreadKey, parseEmailReference, stateKeys, type EmailReference } from './reference.js';
+import { normaliseSubject } from './subject.js';
 import { ReaderLease } from './reader-lease.js';
 import { parseEmailSettings, type EmailSettings } from './settings.js';
 import { SmtpSender, type SmtpSenderConfig } from './smtp-sender.js';
@@ -168,6 +169,19 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
 
   decodeThreadKey(threadKey: string): Partial<EmailReference> {
     return decodeEmailThreadKey(threadKey);
+  }
+
+  /**
+   * A mail thread we start (a notice that could not reach the reporter on another channel). Its root id is ours
+   * and never sent, so the first mail answers nothing (no In-Reply-To); the reporter's reply threads by our
+   * mail's Message-ID or the subject's incident token, like any other.
+   */
+  startConversation(address: string, context: { incidentNumber: string; title: string }): { threadKey: string; reference: EmailReference } {
+    const domain = /@([^>\s]+)>?$/.exec(this.settings.supportAddress)?.[1] ?? 'frontline.invalid';
+    const rootMessageId = `<notice-${randomUUID()}@${domain}>`;
+    const subject = context.title;
+    const reference: EmailReference = { to: address, subject, subjectKey: normaliseSubject(subject), rootMessageId, lastMessageId: '', references: [] };
+    return { threadKey: encodeEmailThreadKey(reference), reference };
   }
 
   async send(stored: ConversationReference, message: OutboundMessage, context: SendContext): Promise<SendResult> {

@@ -61,7 +61,7 @@ export class TeamsAdapter implements ChannelAdapter {
     const rt = this.started();
     const ref = parseTeamsReference(stored);
     // Removed or uninstalled: posting would only earn another 403. Adding the app again revives it.
-    if (await rt.connector.isDead(ref.conversationId)) throw new ChannelSendError('Teams: the bot is no longer in this conversation', { retryable: false });
+    if (await rt.connector.isDead(ref.conversationId)) throw new ChannelSendError('Teams: the bot is no longer in this conversation', { retryable: false, unreachable: true });
     try {
       const render = () => renderActivity(message, { publicUrl: rt.publicUrl }) as never;
       const id = ref.card ? await sendCardOrLine(rt, ref, message, render) : await rt.connector.send(ref, render());

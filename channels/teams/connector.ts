@@ -102,7 +102,7 @@ export class TeamsConnector {
       if (status === 429) return new ChannelSendError('Teams: rate limited', { retryable: true, retryAfterMs: retryAfterMs(e.response?.headers), cause: err });
       if (status === 403 || status === 404) {
         await this.markDead(ref.conversationId, `${status} ${code ?? (status === 404 ? 'conversation not found' : 'forbidden')}`).catch(() => {});
-        return new ChannelSendError(`Teams: ${status} ${code ?? ''}`.trim(), { retryable: false, cause: err });
+        return new ChannelSendError(`Teams: ${status} ${code ?? ''}`.trim(), { retryable: false, unreachable: true, cause: err });
       }
       if (status === 401) return new ChannelSendError('Teams: the connector refused the bot token (check TEAMS_APP_ID/TEAMS_APP_PASSWORD)', { retryable: false, cause: err });
       return new ChannelSendError(`Teams HTTP ${status}${code ? ` ${code}` : ''}`, { retryable: status >= 500 || status === 408, cause: err });

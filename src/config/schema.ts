@@ -37,6 +37,7 @@ export const configSchema = z.object({
   OUTBOX_POLL_MS: int(20, 60_000).default(500),
   OUTBOX_LEASE_MS: int(1_000, 600_000).default(30_000),
   OUTBOX_CONCURRENCY: int(1, 256).default(16),
+  NOTICE_FALLBACK_CHANNELS: z.string().regex(/^[a-z]+(,[a-z]+)*$/, 'comma-separated channel names, e.g. email,whatsapp').default('email,whatsapp,teams,slack'),
   WEBCHAT_ENABLED: bool.default(true),
   WEBCHAT_ALLOWED_ORIGINS: z.string().default('*'),
   WEBCHAT_MAX_ATTACHMENT_BYTES: bytes.default(parseBytes('10mb')),

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { retryDelayMs } from './backoff.js';
 import type { OutboxPayload } from './enqueue.js';
+import type { UnreachableDelivery } from './fallback.js';
 
 export interface DispatcherOptions {
   maxAttempts: number;
@@ -14,6 +15,8 @@ export interface DispatcherOptions {
   pollMs: number;
   leaseMs: number;
   concurrency: number;
+  /** Called once a message is dead-lettered because its recipient cannot be reached there (fallback.ts). */
+  onUnreachable?: (failed: UnreachableDelivery) => Promise<void>;
 }
 
 interface ClaimedRow {
@@ -204,6 +207,10 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
     if (dead) {
       this.metrics.outboundDead.inc({ channel: row.channel });
       this.logger.error({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error: message }, 'outbound message dead-lettered');
+      if (sendError?.unreachable && this.options.onUnreachable) {
+        const failed = { outboxId: row.id, conversationId: row.conversation_id, channel: row.channel, payload: row.payload, idempotencyKey: row.idempotency_key, reason: message };
+        await this.options.onUnreachable(failed).catch((fallbackErr: unknown) => this.logger.error({ err: fallbackErr, outboxId: row.id }, 'notice fallback failed'));
+      }
     } else {
       this.metrics.outboundFailed.inc({ channel: row.channel });
       this.logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryInMs: delay, error: message }, 'outbound delivery failed; will retry');

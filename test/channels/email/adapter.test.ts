@@ -47,6 +47,15 @@ describe('email channel contract', () => {
     for (const bad of ['slack:T1:C1', 'email:', 'email:root@x', 'email:<a b@x>']) expect(() => adapter.decodeThreadKey(bad)).toThrow();
   });
 
+  it('starts a thread of its own for a notice that could not reach the reporter elsewhere', () => {
+    const a = adapter.startConversation('ana@example.com', { incidentNumber: 'INC-000042', title: 'Projector shows no signal' });
+    const b = adapter.startConversation('ana@example.com', { incidentNumber: 'INC-000042', title: 'Projector shows no signal' });
+    expect(a.reference).toMatchObject({ to: 'ana@example.com', subject: 'Projector shows no signal', lastMessageId: '', references: [] });
+    expect(a.reference.rootMessageId).toMatch(/^<notice-[0-9a-f-]+@example\.com>$/);
+    expect(a.threadKey).toBe(adapter.encodeThreadKey(a.reference));
+    expect(b.threadKey).not.toBe(a.threadKey);
+  });
+
   it('maps numbered and worded answers to the options of the last question', () => {
     const yesNo = [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }];
     expect(matchChoice('1', yesNo)).toBe('yes');
