@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TeamsAdapter } from '../../../channels/teams/adapter.js';
+import type { ChannelAdapter } from '../../../channels/types.js';
 import { parseTeamsSettings } from '../../../channels/teams/settings.js';
 import { eventually, startTestApp, type TestApp } from '../../helpers/app.js';
 import type { DbKind } from '../../helpers/databases.js';
@@ -29,11 +30,11 @@ export const nextActivityId = () => `1${String(Date.now()).slice(-8)}${String(++
 export class TeamsWorld {
   constructor(readonly app: TestApp, readonly connector: FakeConnector, readonly adapter: TeamsAdapter) {}
 
-  static async start(kind: DbKind, env: Record<string, string> = {}, options: { appEnv?: Record<string, string> } = {}): Promise<TeamsWorld> {
+  static async start(kind: DbKind, env: Record<string, string> = {}, options: { appEnv?: Record<string, string>; channels?: ChannelAdapter[] } = {}): Promise<TeamsWorld> {
     const connector = await new FakeConnector().start();
     // Proactive posts into triage channels go to TEAMS_SERVICE_URL: the fake connector too.
     const adapter = new TeamsAdapter(parseTeamsSettings({ TEAMS_ENABLED: 'true', TEAMS_SERVICE_URL: connector.url, ...env }), 'https://frontline.example.com');
-    const app = await startTestApp(kind, { channels: [adapter], ...(options.appEnv ? { env: options.appEnv } : {}) });
+    const app = await startTestApp(kind, { channels: [adapter, ...(options.channels ?? [])], ...(options.appEnv ? { env: options.appEnv } : {}) });
     return new TeamsWorld(app, connector, adapter);
   }
 
