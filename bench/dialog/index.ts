@@ -55,6 +55,8 @@ interface Decision {
   priority: Priority;
   kind: 'incident' | 'request';
   locale: string;
+  /** The security path of the guided dialog has no KB step. */
+  kbSkipped: boolean;
   kb: string | null;
 }
 
@@ -68,6 +70,8 @@ interface Metrics {
   kindAccuracy: number;
   answerable: number;
   kbPrecisionAt1: number;
+  /** Answerable reports the dialog sends down the security path, where no article is suggested. */
+  answerableKbSkipped: number;
   unanswerable: number;
   noSuggestionRate: number;
 }
@@ -140,7 +144,7 @@ export default async function run(args: string[]): Promise<void> {
             priorityAccuracy: 'share of reports whose priority equals the matrix priority of the true impact and urgency',
             singleUserP1P2: 'single-user reports that got P1 or P2',
             kindAccuracy: 'share of reports whose request/incident type matches',
-            kbPrecisionAt1: 'answerable reports whose first suggestion is the labelled article',
+            kbPrecisionAt1: 'answerable reports whose first suggestion is the labelled article (security-path reports get none: counted as misses)',
             noSuggestionRate: 'unanswerable reports for which the KB step shows no article',
           },
           localeFallbacks,
@@ -193,6 +197,7 @@ async function decide(
     priority: priorityOf(impact, urgency, deps.matrix),
     kind: 'incident',
     locale: deps.locale,
+    kbSkipped: security,
     kb: hits[0]?.id ?? null,
   };
 }
@@ -214,6 +219,7 @@ function metricsOf(rows: { report: Report; got: Decision }[]): Metrics {
     kindAccuracy: share(count((r) => r.got.kind === r.report.kind), n),
     answerable: answerable.length,
     kbPrecisionAt1: share(answerable.filter((r) => r.got.kb === r.report.kb).length, answerable.length),
+    answerableKbSkipped: answerable.filter((r) => r.got.kbSkipped).length,
     unanswerable: unanswerable.length,
     noSuggestionRate: share(unanswerable.filter((r) => r.got.kb === null).length, unanswerable.length),
   };
@@ -228,7 +234,7 @@ function missesOf(r: Report, got: Decision): string[] {
     out.push(`${r.id} priority: expected ${want} (impact ${r.impact}, urgency ${r.urgency}) got ${got.priority} (impact ${got.impact} from ${got.impactFrom}, urgency ${got.urgency} from ${got.urgencyFrom}; category ${got.category})`);
   }
   if (got.kind !== r.kind) out.push(`${r.id} kind: expected ${r.kind} got ${got.kind}`);
-  if (r.answerable && got.kb !== r.kb) out.push(`${r.id} kb: expected ${r.kb} got ${got.kb ?? '(none)'} (locale ${got.locale}, category ${got.category})`);
+  if (r.answerable && got.kb !== r.kb) out.push(`${r.id} kb: expected ${r.kb} got ${got.kb ?? '(none)'} (locale ${got.locale}, category ${got.category}${got.kbSkipped ? ': security path, no KB step' : ''})`);
   if (!r.answerable && got.kb !== null) out.push(`${r.id} kb: expected no suggestion got ${got.kb}`);
   return out;
 }
@@ -259,6 +265,7 @@ function printTable(results: Record<string, Metrics>): void {
     ['P1/P2 on single-user', ...Object.values(results).map((m) => `${m.singleUserP1P2}/${m.singleUser}`), String(TARGETS.singleUserP1P2)],
     ['request vs incident', ...Object.values(results).map((m) => pct(m.kindAccuracy)), `≥ ${pct(TARGETS.kindAccuracy)}`],
     ['KB precision@1', ...Object.values(results).map((m) => `${m.kbPrecisionAt1.toFixed(3)} (${m.answerable})`), `≥ ${TARGETS.kbPrecisionAt1.toFixed(2)}`],
+    ['  of which security path', ...Object.values(results).map((m) => `${m.answerableKbSkipped} without KB step`), ''],
     ['no suggestion, unanswerable', ...Object.values(results).map((m) => `${pct(m.noSuggestionRate)} (${m.unanswerable})`), `≥ ${pct(TARGETS.noSuggestionRate)}`],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
