@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCues } from '../../src/dialog/cues.js';
 
@@ -81,4 +83,19 @@ describe('impact and urgency cues', () => {
     expect(readCues('Se me cayó el móvil y la pantalla está rota').urgency).toBeUndefined();
     expect(readCues('Meu celular caiu e a tela quebrou').urgency).toBeUndefined();
   });
+});
+
+/** The labelled evaluation set (bench/dialog): the cues never call a single-user report wide. */
+describe('cues on the evaluation set', () => {
+  const dir = path.resolve(import.meta.dirname, '../fixtures/dialog-eval');
+  for (const lang of ['en', 'sv', 'es', 'pt']) {
+    it(`no single-user ${lang} report reads as wide impact`, () => {
+      const reports = readFileSync(path.join(dir, `reports.${lang}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; text: string; single_user: boolean; impact: number });
+      expect(reports.length).toBeGreaterThanOrEqual(50);
+      const wrong = reports.filter((r) => r.single_user && (readCues(r.text).impact ?? 3) < 3).map((r) => r.id);
+      expect(wrong).toEqual([]);
+      const missedOutages = reports.filter((r) => r.impact === 1 && readCues(r.text).impact !== undefined && readCues(r.text).impact !== 1).map((r) => r.id);
+      expect(missedOutages).toEqual([]);
+    });
+  }
 });
