@@ -77,6 +77,8 @@ export class DialogActions {
       service_name: (routed?.service && this.services.serviceName?.(routed.service)) || routed?.service || null,
       service_known: routed?.service ? 'yes' : 'no',
       ...(cues.impact ? { impact: cues.impact } : {}),
+      // A live compromise (password given to a phishing page, ransomware) is never "only me": P1/P2.
+      ...(routed?.minImpact && routed.minImpact < 3 ? { impact_floor: routed.minImpact, signal: routed.signal } : {}),
       // The taxonomy's floor (security: high) wins over a calmer cue in the text.
       ...(cues.urgency || urgencyMin < 3 ? { urgency: Math.min(cues.urgency ?? 3, urgencyMin) } : {}),
     };
@@ -114,7 +116,7 @@ export class DialogActions {
   /** Impact and urgency from the answers, else from the text's cues and triage, else "only me, can wait". */
   private levels(input: Input): { impact: number; urgency: number } {
     const triage = (input.triage ?? {}) as Input;
-    const impact = num(input.impact) ?? num(triage.impact) ?? 3;
+    const impact = Math.min(num(input.impact) ?? num(triage.impact) ?? 3, num(triage.impact_floor) ?? 3);
     const urgency = Math.min(num(input.urgency) ?? num(triage.urgency) ?? 3, num(triage.urgency) ?? 3);
     return { impact: clampLevel(impact), urgency: clampLevel(urgency) };
   }
