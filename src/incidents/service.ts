@@ -5,6 +5,8 @@ import type { ReporterNotifier } from '../notifications/reporter.js';
 import { ROUND_THE_CLOCK, type SlaClock } from '../sla/calendar.js';
 import { DEFAULT_SLA, dueTimes, type SlaPolicy } from '../sla/policy.js';
 import { clampLevel, DEFAULT_MATRIX, isPriority, type Priority, type PriorityMatrix, priorityOf } from '../sla/priority.js';
+import type { Taxonomy } from '../triage/taxonomy.js';
+import { type ClassificationPatch, classify } from './classification.js';
 import { assertTransition, type IncidentStatus } from './lifecycle.js';
 import { insertIncident } from './insert.js';
 import { formatIncidentNumber } from './number.js';
@@ -23,14 +25,12 @@ export interface NewIncident {
   confidential?: boolean;
 }
 
-export interface IncidentPatch {
+export interface IncidentPatch extends ClassificationPatch {
   status?: IncidentStatus;
   priority?: Priority;
   impact?: number;
   urgency?: number;
   assignee?: string | null;
-  assignmentGroup?: string | null;
-  tier?: string;
   resolution?: string;
 }
 
@@ -54,7 +54,7 @@ export class IncidentService {
 
   constructor(
     private readonly notifier: ReporterNotifier,
-    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy; clock?: SlaClock } = {},
+    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy; clock?: SlaClock; taxonomy?: Taxonomy } = {},
   ) {}
 
   /** [sla-timers] How SLA time is counted: business hours (sla.yaml `businessHours`) or around the clock. */
@@ -138,8 +138,8 @@ export class IncidentService {
       Object.assign(data, { slaWarnedAt: null, slaBreachedAt: null, responseWarnedAt: null, responseBreachedAt: null });
     }
     set('assignee', patch.assignee);
-    set('assignmentGroup', patch.assignmentGroup);
-    set('tier', patch.tier);
+    // Category, service, group, tier, confidential, title, description: validated against the taxonomy.
+    for (const [key, value] of Object.entries(classify(before, patch, this.options.taxonomy))) set(key as keyof Incident & string, value);
     set('resolution', patch.resolution);
     if (patch.assignee && before.status === 'new' && !patch.status) {
       data.status = 'assigned';
@@ -155,7 +155,8 @@ export class IncidentService {
     for (const [field, change] of Object.entries(changes)) {
       if (field.endsWith('At')) continue;
       await tx.incidentEvent.create({
-        data: { incidentId: before.id, type: `${field}_changed`, actor, data: change as never },
+        // Old and new wording of the report stay with the agents (read-only tokens see only that it changed).
+        data: { incidentId: before.id, type: `${field}_changed`, actor, internal: field === 'title' || field === 'description', data: change as never },
       });
     }
     if (changes.status) {
