@@ -37,7 +37,9 @@ export type Effect =
   /** The reporter wrote after the dialog ended: the text belongs to the linked incident. */
   | { type: 'append_to_incident'; text: string; attachments?: AttachmentRef[] }
   /** Remember the reporter's language for the conversation and the person. */
-  | { type: 'set_locale'; locale: string };
+  | { type: 'set_locale'; locale: string }
+  /** A new report begins in this conversation: it no longer belongs to the incident it filed. */
+  | { type: 'unlink_incident' };
 
 export type TransitionResult = [DialogState, Effect[]];
 
@@ -171,6 +173,11 @@ function enter(dialog: Dialog, state: DialogState, stepName: string, effects: Ef
   if (known) return follow(dialog, known, step, effects, depth + 1);
   if (step.checkComplete) next = checkComplete(dialog.definition, next, step.checkComplete);
   if (step.say) effects.push(prompt(dialog, next, step));
+  if (step.restart) {
+    // The message above still names the old incident; from here on nothing of that report carries over.
+    next = { ...next, status: 'active', resume: undefined, resumeStatus: undefined, data: next.data.channel === undefined ? {} : { channel: next.data.channel } };
+    effects.push({ type: 'unlink_incident' });
+  }
   if (step.action) {
     effects.push({ type: 'action', action: step.action, input: { ...next.data, locale: next.locale } });
     return [{ ...next, pendingAction: step.action }, effects];

@@ -141,6 +141,10 @@ export class DialogRunner {
         case 'append_to_incident':
           if (conversation.incidentId) await this.services.incidents.addReporterMessage(tx, conversation.incidentId, effect.text, 'reporter', effect.attachments);
           break;
+        case 'unlink_incident':
+          await tx.conversation.update({ where: { id: conversation.id }, data: { incidentId: null } });
+          conversation.incidentId = null;
+          break;
         case 'set_locale':
           // Remembered for the conversation and the person: their next conversation starts in it.
           await tx.conversation.update({ where: { id: conversation.id }, data: { locale: effect.locale } });
