@@ -214,11 +214,16 @@ export class DialogActions {
   }
 }
 
-/** Answers to diagnosis questions (`diag_*`) are appended to the filed description for the agent. */
+/**
+ * Answers to diagnosis questions (`diag_*`) are appended to the filed description for the agent, and so is
+ * whatever the reporter typed where buttons were offered (`notes`): nothing they wrote is lost.
+ */
 function details(input: Input): string[] {
-  return Object.entries(input)
+  const answers = Object.entries(input)
     .filter(([k, v]) => k.startsWith('diag_') && (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number'))
     .map(([k, v]) => `${k.slice(5).replace(/_/g, ' ')}: ${String(v)}`);
+  const notes = Array.isArray(input.notes) ? input.notes.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
+  return notes.length ? [...answers, `reporter also wrote:\n${notes.map((n) => `- ${n}`).join('\n')}`] : answers;
 }
 
 /** The numbered steps of a KB article body (see kb/article.ts renderBody), kept short for a chat bubble. */

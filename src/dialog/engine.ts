@@ -1,4 +1,5 @@
 import type { AttachmentRef, Choice, ConfirmForm } from '../../channels/types.js';
+import { choiceNamedBy, worthKeeping } from './choice-text.js';
 import { applyConfirmEdits, confirmForm } from './confirm-form.js';
 import { dynamicChoices, parseAnswer, yesNoChoices } from './answers.js';
 import type { ActionName, Answer, Condition, DialogDefinition, DialogStep } from './definition.js';
@@ -119,7 +120,17 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
   }
   const step = stepOf(definition, state.step);
   if (!step.ask) return [state, effects];
-  const value = parseAnswer(step.ask, text, event, choicesFromData(state, step.ask));
+  let value = parseAnswer(step.ask, text, event, choicesFromData(state, step.ask));
+  if (value === undefined && text && !event.choice && step.ask.type !== 'text') {
+    // Typed instead of a button: an option it clearly names answers; anything else is kept for the incident.
+    const named = step.ask.type === 'choice' ? (readAnswer(step.ask, text) ?? choiceValue(dialog, state, step.ask, text)) : undefined;
+    if (named !== undefined) value = named;
+    else if (worthKeeping(text)) {
+      const notes = Array.isArray(state.data.notes) ? state.data.notes : [];
+      state = { ...state, data: { ...state.data, notes: [...notes, text] as never } };
+      effects.push(reply(dialog, state, 'common.kept', {}));
+    }
+  }
   if (value === undefined) {
     const retries = state.retries + 1;
     if (retries >= definition.maxRetries) {
@@ -265,6 +276,12 @@ function choicesFor(dialog: Dialog, state: DialogState, ask: Answer | undefined)
   if (ask?.type !== 'choice') return undefined;
   const dynamic = choicesFromData(state, ask).map((d) => ({ id: d.id, label: d.title }));
   return [...dynamic, ...ask.choices.map((c) => ({ id: c.id, label: dialog.t(state.locale, c.label) }))];
+}
+
+/** The value of the option the typed text names (see choice-text.ts), or undefined. */
+function choiceValue(dialog: Dialog, state: DialogState, ask: Answer, text: string): unknown {
+  const id = choiceNamedBy(text, choicesFor(dialog, state, ask) ?? []);
+  return id === undefined ? undefined : parseAnswer(ask, '', { choice: id }, choicesFromData(state, ask));
 }
 
 function choicesFromData(state: DialogState, ask: Answer) {

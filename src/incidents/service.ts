@@ -89,7 +89,9 @@ export class IncidentService {
       resolutionDueAt: due.resolutionDueAt ?? null,
       createdAt: now,
     });
-    await this.emit(tx, { incident, kind: 'created', actor: 'bot' });
+    // Files the reporter sent before the report was filed belong to it (agents list and download them).
+    const files = input.originConversationId ? await linkAttachments(tx, incident.id, { conversationId: input.originConversationId }) : [];
+    await this.emit(tx, { incident, kind: 'created', actor: 'bot', ...(files.length ? { attachments: files } : {}) });
     return incident;
   }
 
@@ -224,6 +226,8 @@ export class IncidentService {
     // No incident row lock here: the caller holds the conversation lock, and agents' writers take incident
     // then conversation; taking both in the other order would deadlock.
     const incident = await this.get(tx, incidentId);
+    const ids = (attachments ?? []).flatMap((a) => (a.id ? [a.id] : []));
+    if (ids.length) await linkAttachments(tx, incidentId, { ids });
     const files = attachments?.length ? { attachments: attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })) } : undefined;
     await tx.incidentEvent.create({ data: { incidentId, type: 'reporter_message', actor, body: text, ...(files ? { data: files as never } : {}) } });
     await this.emit(tx, { incident, kind: 'reporter_message', actor, text, ...(attachments?.length ? { attachments } : {}) });
@@ -238,6 +242,18 @@ export class IncidentService {
   private async emit(tx: Tx, change: IncidentChange): Promise<void> {
     for (const listener of this.listeners) await listener(tx, change);
   }
+}
+
+/** Links not yet linked files (of a conversation, or by id) to an incident; returns the ones it linked. */
+async function linkAttachments(tx: Tx, incidentId: string, which: { conversationId: string } | { ids: string[] }): Promise<AttachmentRef[]> {
+  const rows = 'ids' in which
+    ? await tx.$queryRaw<AttachmentRef[]>`UPDATE attachment SET incident_id = ${incidentId}::uuid
+        WHERE id = ANY(${which.ids}::uuid[]) AND incident_id IS NULL
+        RETURNING id::text, filename, content_type AS "contentType", size`
+    : await tx.$queryRaw<AttachmentRef[]>`UPDATE attachment SET incident_id = ${incidentId}::uuid
+        WHERE conversation_id = ${which.conversationId}::uuid AND incident_id IS NULL
+        RETURNING id::text, filename, content_type AS "contentType", size`;
+  return rows;
 }
 
 /** [sla-timers] Actors whose changes are not an agent responding. */

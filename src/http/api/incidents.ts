@@ -4,6 +4,7 @@ import type { IncidentPatch, IncidentService } from '../../incidents/service.js'
 import type { IntakePipeline } from '../../intake/pipeline.js';
 import { requireRole } from '../auth.js';
 import { claimIdempotencyKey, type EarlierRequest, fingerprintOf, idempotencyKeyOf, REPLAYED_HEADER, reusedKey, storeIdempotentResponse } from '../idempotency.js';
+import { incidentAttachments, registerIncidentFiles } from './incident-files.js';
 import { presentDeliveryStatus, presentEvent, presentIncident } from './present.js';
 import { parseRequest as parse } from '../validate.js';
 import { commentBody, listQuery, patchBody } from './schemas.js';
@@ -43,8 +44,17 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
     const failing = incident.reporterId
       ? await db.prisma.channelIdentity.findMany({ where: { contactId: incident.reporterId, failingSince: { not: null } }, orderBy: { createdAt: 'asc' } })
       : [];
-    res.json({ ...presentIncident(incident, { redactConfidential: redact }), reporterDelivery: failing.map(presentDeliveryStatus), timeline: events.map(presentEvent) });
+    const hide = redact && incident.confidential;
+    res.json({
+      ...presentIncident(incident, { redactConfidential: redact }),
+      reporterDelivery: failing.map(presentDeliveryStatus),
+      // What the reporter wrote or sent stays with agents when the incident is confidential.
+      attachments: hide ? [] : await incidentAttachments(db, incident),
+      timeline: events.map((e) => (hide && e.type === 'reporter_message' ? { ...presentEvent(e), body: null, data: null } : presentEvent(e))),
+    });
   });
+
+  registerIncidentFiles(router, db, incidents);
 
   router.patch('/:ref', requireRole(db, 'agent'), async (req, res) => {
     const body = parse(patchBody, req.body) as IncidentPatch;
