@@ -206,10 +206,18 @@ export class DialogActions {
     const id = str((input.incident_event as Input | undefined)?.incidentId) || ctx.incidentId;
     const score = num(input.csat_score);
     if (!id || score === undefined) return { recorded: false };
-    const comment = str(input.csat_comment);
+    // "no" / "nej" / "não" answers "anything to add? (write no to skip)": it is no comment.
+    const comment = SKIP.test(str(input.csat_comment)) ? '' : str(input.csat_comment);
     await tx.incidentEvent.create({
       data: { incidentId: id, type: 'csat', actor: 'reporter', body: comment || null, data: { score, ...(comment ? { comment } : {}) } },
     });
+    if (score <= 2) {
+      // The assignee hears about an unhappy reporter where they work (an internal note: Slack card thread).
+      const incident = await this.services.incidents.get(tx, id);
+      const who = incident.assignee ? `${incident.assignee}: ` : '';
+      const text = `${who}low satisfaction rating ${score}/5 from the reporter${comment ? `: "${comment}"` : ' (no comment)'}`;
+      await this.services.incidents.comment(tx, id, { text, author: 'Frontline', internal: true });
+    }
     return { recorded: true, score };
   }
 }
@@ -247,6 +255,9 @@ export function titleFrom(description: string): string {
   title = title.charAt(0).toUpperCase() + title.slice(1);
   return title.length > 80 ? `${title.slice(0, 80).replace(/\s+\S*$/, '')}…` : title;
 }
+
+/** Skip words for an optional comment, in the four languages. */
+const SKIP = /^(?:no|nope|nothing|none|n\/a|skip|no thanks|no thank you|nej|nej tack|inget|ingenting|nä|no gracias|nada|ninguno|não|nao|não obrigad[oa]|nada)\W*$/iu;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);

@@ -98,20 +98,21 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
     return enter(dialog, { ...interrupt(state), data }, intent.intent.goto, effects);
   }
   if (state.status === 'done') {
+    // "Thanks", "ok", "hello", a bare "1" say nothing new, before or after filing: chat gets a short word,
+    // email nothing, and the incident's timeline is not cluttered with them.
+    const opening = stepOf(definition, definition.start);
+    const firstAsk = opening.ask ?? (typeof opening.next === 'string' ? stepOf(definition, opening.next).ask : undefined);
+    if (text && !event.attachments?.length && firstAsk?.type === 'text' && firstAsk.reject && anyMatch(firstAsk.reject, text)) {
+      const conversational = (state.data.channel as { conversational?: boolean } | undefined)?.conversational !== false;
+      if (conversational) effects.push(reply(dialog, state, state.data.file_incident ? 'followup.noted' : 'common.standby', state.data));
+      return [state, effects];
+    }
     if (state.data.file_incident && (text || event.attachments?.length)) {
       effects.push({ type: 'append_to_incident', text, ...(event.attachments?.length ? { attachments: event.attachments as AttachmentRef[] } : {}) });
       effects.push(reply(dialog, state, 'followup.added', {}));
       return [state, effects];
     }
-    // A finished conversation without an incident: a new message starts a new report with it (same channel),
-    // unless it is no report at all ("thanks", "ok", a bare "1"): chat gets a short word, email gets nothing.
-    const opening = stepOf(definition, definition.start);
-    const firstAsk = opening.ask ?? (typeof opening.next === 'string' ? stepOf(definition, opening.next).ask : undefined);
-    if (text && firstAsk?.type === 'text' && firstAsk.reject && anyMatch(firstAsk.reject, text)) {
-      const conversational = (state.data.channel as { conversational?: boolean } | undefined)?.conversational !== false;
-      if (conversational) effects.push(reply(dialog, state, 'common.standby', {}));
-      return [state, effects];
-    }
+    // A finished conversation without an incident: a new message starts a new report with it (same channel).
     const kept = state.data.channel === undefined ? {} : { channel: state.data.channel };
     const fresh = { ...initialState(definition.start, state.locale), localeFixed: state.localeFixed, data: kept };
     const [started, greeting] = enter(dialog, fresh, definition.start, effects);

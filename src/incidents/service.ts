@@ -113,6 +113,13 @@ export class IncidentService {
     };
     if (patch.status && patch.status !== before.status) {
       assertTransition(before.status, patch.status);
+      // The reporter is told how it was resolved, and someone must own an assigned incident.
+      if (patch.status === 'resolved' && !(patch.resolution ?? '').trim()) {
+        throw new FrontlineError('BAD_REQUEST', 'resolving needs a resolution: say what fixed it (resolution)');
+      }
+      if (patch.status === 'assigned' && !(patch.assignee === undefined ? before.assignee : patch.assignee)?.trim()) {
+        throw new FrontlineError('BAD_REQUEST', 'assigned needs an assignee (assignee)');
+      }
       set('status', patch.status);
       if (patch.status === 'resolved') set('resolvedAt', now);
       if (patch.status === 'closed') set('closedAt', now);
@@ -163,6 +170,9 @@ export class IncidentService {
     }
     if (changes.status) {
       await this.notifier.notify(tx, incident, 'notify.status', { status: incident.status, resolution: incident.resolution ?? '' });
+    } else if (changes.resolution && incident.status === 'resolved' && incident.resolution) {
+      // A corrected resolution is news to the reporter, who was told the first one.
+      await this.notifier.notify(tx, incident, 'notify.resolution', { resolution: incident.resolution });
     }
     await this.emit(tx, { incident, kind: 'updated', actor, changes });
     return incident;
@@ -231,6 +241,9 @@ export class IncidentService {
     const files = attachments?.length ? { attachments: attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })) } : undefined;
     await tx.incidentEvent.create({ data: { incidentId, type: 'reporter_message', actor, body: text, ...(files ? { data: files as never } : {}) } });
     await this.emit(tx, { incident, kind: 'reporter_message', actor, text, ...(attachments?.length ? { attachments } : {}) });
+    // The agent was waiting on this reply: work resumes and the SLA clocks run again. (This takes the incident
+    // lock after the conversation's; a deadlock with an agent's write is retried by the intake.)
+    if (incident.status === 'pending') await this.update(tx, incidentId, { status: 'in_progress' }, actor);
   }
 
   private async lock(tx: Tx, ref: string): Promise<Incident> {
