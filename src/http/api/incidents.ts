@@ -16,7 +16,10 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
 
   router.get('/', requireRole(db, 'read_only'), async (req, res) => {
     const q = parse(listQuery, req.query);
+    const redact = req.principal?.role === 'read_only';
     const where: Prisma.IncidentWhereInput = {
+      // Read-only tokens do not learn that a confidential incident exists, let alone match its text.
+      ...(redact ? { confidential: false } : {}),
       ...(csv(q.status) ? { status: { in: csv(q.status) as never } } : {}),
       ...(csv(q.priority) ? { priority: { in: csv(q.priority) } } : {}),
       ...(q.assignee ? { assignee: q.assignee } : {}),
@@ -27,7 +30,6 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
     };
     const rows = await db.prisma.incident.findMany({ where, orderBy: { number: 'desc' }, take: q.limit + 1 });
     const page = rows.slice(0, q.limit);
-    const redact = req.principal?.role === 'read_only';
     res.json({
       items: page.map((i) => presentIncident(i, { redactConfidential: redact })),
       nextCursor: rows.length > q.limit ? String(page.at(-1)!.number) : null,
