@@ -146,6 +146,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         title: 'IT help',
         locales,
         pollMs: 1_000,
+        ...(config.WEBCHAT_IDENTITY_SECRET ? { identitySecret: config.WEBCHAT_IDENTITY_SECRET } : {}),
       }));
     }
     adapters.push(...(options.channels ?? []));

@@ -82,7 +82,7 @@ export function openApiDocument(version: string) {
         delete: { summary: 'Remove an override', security: [{ apiToken: [] }], parameters: [agentKeyParam, { name: 'channel', in: 'query', schema: { type: 'string' } }], responses: { 204: { description: 'removed' }, ...errors(401, 403, 404) } },
       },
       '/webchat/v1/conversations': {
-        post: { summary: 'Start a web chat conversation', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { locale: { type: 'string' } } } } } }, responses: { 201: ok('conversation', { type: 'object', properties: { conversationId: { type: 'string' }, token: { type: 'string' } } }), ...errors(400) } },
+        post: { summary: 'Start a web chat conversation (optionally naming the visitor)', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { locale: { type: 'string' }, name: { type: 'string', description: 'typed by the visitor; shown as given' }, email: { type: 'string', format: 'email' }, user: { type: 'string', description: '<base64url JSON {name?, email?, exp?}>.<hex HMAC-SHA256> signed with WEBCHAT_IDENTITY_SECRET by the embedding page' } } } } } }, responses: { 201: ok('conversation', { type: 'object', properties: { conversationId: { type: 'string' }, token: { type: 'string' } } }), ...errors(400) } },
       },
       '/webchat/v1/conversations/{id}/messages': {
         post: {
