@@ -91,6 +91,12 @@ export interface IncidentPatchInput {
   assignmentGroup?: string | null;
   tier?: 'L1' | 'L2' | 'L3';
   resolution?: string;
+  /** Corrections of how the incident was filed; category, service and group must exist in the taxonomy. */
+  category?: string | null;
+  service?: string | null;
+  confidential?: boolean;
+  title?: string;
+  description?: string;
 }
 
 /**

@@ -91,7 +91,7 @@ async function buttonPatch(rt: SlackRuntime, actionId: string, number: string, n
 /**
  * A message in a card's thread. Plain text is a public reply (relayed to the reporter on their channel);
  * text starting with the note prefix is an internal note; `!take`, `!priority P2`, `!pending`,
- * `!resolve <note>`, `!escalate` act on the incident.
+ * `!resolve <note>`, `!escalate`, `!category <id> [service]`, `!group <name>`, `!confidential [off]` act on the incident.
  */
 export async function agentMessage(rt: SlackRuntime, e: MessageEvent): Promise<void> {
   const threadTs = e.thread_ts ?? e.message?.thread_ts ?? e.previous_message?.thread_ts;
@@ -165,13 +165,24 @@ async function command(rt: SlackRuntime, number: string, name: string, text: str
     case 'resolve':
       if (arg) return update({ status: 'resolved', resolution: arg });
       break;
+    // Corrections of how the report was filed (validated by the core against the taxonomy).
+    case 'category': {
+      const [category, service] = rest;
+      if (category) return update({ category, ...(service ? { service } : {}) });
+      break;
+    }
+    case 'group':
+      if (arg) return update({ assignmentGroup: arg });
+      break;
+    case 'confidential':
+      return update({ confidential: !/^(off|no|false)$/i.test(arg) });
     case 'escalate': {
       const patch = await buttonPatch(rt, 'card_escalate', number, name);
       if (patch) return update(patch);
       break;
     }
   }
-  await rt.ephemeral(where.channel, where.user, 'Commands: `!take`, `!priority P1`–`P5`, `!pending`, `!resolve <note>`, `!escalate`. Anything else is a reply to the reporter; start with `' + rt.settings.notePrefix + '` for an internal note.', where.threadTs);
+  await rt.ephemeral(where.channel, where.user, 'Commands: `!take`, `!priority P1`–`P5`, `!pending`, `!resolve <note>`, `!escalate`, `!category <category> [service]`, `!group <assignment group>`, `!confidential [off]`. Anything else is a reply to the reporter; start with `' + rt.settings.notePrefix + '` for an internal note.', where.threadTs);
 }
 
 async function allowed(rt: SlackRuntime, user: string, channel: string, threadTs?: string): Promise<boolean> {

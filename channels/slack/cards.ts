@@ -43,6 +43,10 @@ export function cardListener(rt: SlackRuntime) {
     switch (change.kind) {
       case 'updated':
         await outbox.edit(cardId, cardOutbound(incident));
+        if (incident.confidential && channel !== rt.settings.restrictedChannel) {
+          await moveToRestricted(rt, change, outbox, line);
+          return;
+        }
         await line(changeSummary(change));
         return;
       case 'reporter_message': {
@@ -66,6 +70,27 @@ export function cardListener(rt: SlackRuntime) {
       default:
     }
   };
+}
+
+/**
+ * An incident made confidential leaves the broad channel at once: its card there is re-rendered as the
+ * details-free stub (rendered at send time from the now confidential incident), a line says where it went, and
+ * a new card is posted to the restricted channel, which further changes update. Without a restricted channel the
+ * stub stays and nothing more is posted in the broad channel.
+ */
+async function moveToRestricted(rt: SlackRuntime, change: IncidentChangeEvent, outbox: OutboxWriter, line: (text: string) => Promise<string>): Promise<void> {
+  const incident = change.incident;
+  const restricted = rt.settings.restrictedChannel;
+  await line(`_${incident.number} is now confidential${restricted ? ': it continues in the restricted channel' : ''}._`);
+  if (!restricted) {
+    await outbox.setLink(incident.id, CARD_LINK, '');
+    return;
+  }
+  const target = cardTarget(rt, restricted, incident);
+  const id = await outbox.post(target, cardOutbound(incident), { idempotencyKey: `slack-card:${incident.id}:${restricted}` });
+  await outbox.setLink(incident.id, CARD_LINK, id);
+  await outbox.setLink(incident.id, CARD_CHANNEL_LINK, restricted);
+  await outbox.post(target, { text: changeSummary(change), author: { kind: 'bot' }, incidentNumber: incident.number });
 }
 
 function triageChannelFor(rt: SlackRuntime, incident: IncidentView): string | undefined {
@@ -103,8 +128,10 @@ function changeSummary(change: IncidentChangeEvent): string {
   if (sla) return sla;
   const who = change.actor.startsWith('slack:') ? change.actor.slice('slack:'.length) : change.actor;
   const parts = Object.entries(change.changes ?? {})
-    .filter(([field]) => !field.endsWith('At') && field !== 'resolution')
+    // The wording of the report is never copied into a thread: the card shows the current title.
+    .filter(([field]) => !field.endsWith('At') && field !== 'resolution' && field !== 'description' && !(field === 'title' && change.incident.confidential))
     .map(([field, { from, to }]) => `${field} ${from ?? '—'} → ${to ?? '—'}`);
+  if (change.changes?.description) parts.push('description edited');
   if (change.changes?.resolution && !change.incident.confidential) parts.push(`resolution: ${String(change.changes.resolution.to)}`);
   return `_${who}: ${parts.join(', ') || 'updated'}_`;
 }

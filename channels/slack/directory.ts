@@ -110,7 +110,9 @@ export class SlackDirectory {
    */
   async rememberCard(channel: string, ts: string, incident: { number: string; incidentId: string }): Promise<void> {
     this.cardByTs.set(`${channel}:${ts}`, incident);
-    this.tsByIncident.set(incident.incidentId, ts);
+    // Per channel: an incident made confidential has a card in the broad channel and one in the restricted one.
+    this.tsByIncident.set(`${channel}:${incident.incidentId}`, ts);
+    await this.host.state.set(`card:${incident.incidentId}:${channel}`, { channel, ts });
     await this.host.state.set(`card:${incident.incidentId}`, { channel, ts });
     await this.host.state.set(`card-ts:${channel}:${ts}`, incident);
   }
@@ -130,17 +132,19 @@ export class SlackDirectory {
     const payload = root?.metadata?.event_type === CARD_METADATA ? (root.metadata.event_payload as Record<string, unknown> | undefined) : undefined;
     const found = payload && typeof payload.number === 'string' && typeof payload.incident_id === 'string' ? { number: payload.number, incidentId: payload.incident_id } : null;
     this.cardByTs.set(key, found);
-    if (found) this.tsByIncident.set(found.incidentId, threadTs);
+    if (found) this.tsByIncident.set(`${channel}:${found.incidentId}`, threadTs);
     return found ?? undefined;
   }
 
   /** The ts of an incident's card in `channel`: from the database, else by scanning recent history for its metadata. */
   async cardTs(channel: string, incidentId: string): Promise<string | undefined> {
-    const cached = this.tsByIncident.get(incidentId);
+    const cached = this.tsByIncident.get(`${channel}:${incidentId}`);
     if (cached) return cached;
-    const stored = await this.host.state.get<{ channel: string; ts: string }>(`card:${incidentId}`);
+    const stored =
+      (await this.host.state.get<{ channel: string; ts: string }>(`card:${incidentId}:${channel}`)) ??
+      (await this.host.state.get<{ channel: string; ts: string }>(`card:${incidentId}`)); // recorded before per-channel keys
     if (stored?.channel === channel) {
-      this.tsByIncident.set(incidentId, stored.ts);
+      this.tsByIncident.set(`${channel}:${incidentId}`, stored.ts);
       return stored.ts;
     }
     let cursor: string | undefined;

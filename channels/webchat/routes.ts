@@ -8,6 +8,7 @@ import { parseRequest as parse } from '../../src/http/validate.js';
 import type { AttachmentRef, ChannelHost } from '../types.js';
 import { streamEvents } from './events.js';
 import { StreamHub } from './stream-hub.js';
+import { verifyVisitor } from './identity.js';
 import { present } from './presenter.js';
 import { signToken, type WebchatClaims, verifyToken } from './token.js';
 
@@ -20,9 +21,20 @@ export interface WebchatSettings {
   /** Locales offered to the page; the first is the default. */
   locales: readonly string[];
   pollMs: number;
+  /** WEBCHAT_IDENTITY_SECRET: verifies `user` identities signed by the embedding page. */
+  identitySecret?: string;
 }
 
-const createBody = z.object({ locale: z.string().regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})?$/).optional() }).strict();
+const createBody = z
+  .object({
+    locale: z.string().regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})?$/).optional(),
+    // Optional, typed by the visitor: shown to agents as given.
+    name: z.string().trim().min(1).max(100).optional(),
+    email: z.email().max(200).optional(),
+    // Signed by the embedding page (see identity.ts): wins over name/email.
+    user: z.string().max(2_000).optional(),
+  })
+  .strict();
 /** Longest message text; the page checks it before sending (served in /config). */
 export const MAX_TEXT_LENGTH = 20_000;
 const messageBody = z
@@ -50,13 +62,16 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
 
   router.post('/conversations', async (req, res) => {
     const body = parse(createBody, req.body ?? {});
+    const identity = body.user
+      ? verifyVisitor(body.user, settings.identitySecret)
+      : { ...(body.name ? { displayName: body.name } : {}), ...(body.email ? { email: body.email.toLowerCase() } : {}), emailVerified: false };
     const visitor = randomUUID();
     const threadKey = `${channel}:${visitor}`;
     const { conversationId } = await host.open({
       channel,
       threadKey,
       reference: { visitor },
-      user: { externalId: visitor },
+      user: { externalId: visitor, ...identity },
       locale: body.locale?.toLowerCase(),
     });
     const exp = Math.floor(Date.now() / 1000) + settings.tokenTtlDays * 86_400;

@@ -43,6 +43,7 @@ export const configSchema = z.object({
   WEBCHAT_MAX_ATTACHMENT_BYTES: bytes.default(parseBytes('10mb')),
   WEBCHAT_TOKEN_TTL_DAYS: int(1, 3650).default(30),
   WEBCHAT_RATE_LIMIT_PER_MINUTE: int(0, 100_000).default(120),
+  WEBCHAT_IDENTITY_SECRET: z.string().min(16).optional(),
   KB_RANKER: z.enum(['memory', 'pg']).default('memory'),
   KB_AUTO_IMPORT: bool.default(true),
   FRONTLINE_DIALOG: z.string().regex(/^[a-z][a-z0-9-]*$/).default('report-guided'),

@@ -77,6 +77,8 @@ export class DialogActions {
       service_name: (routed?.service && this.services.serviceName?.(routed.service)) || routed?.service || null,
       service_known: routed?.service ? 'yes' : 'no',
       ...(cues.impact ? { impact: cues.impact } : {}),
+      // A live compromise (password given to a phishing page, ransomware) is never "only me": P1/P2.
+      ...(routed?.minImpact && routed.minImpact < 3 ? { impact_floor: routed.minImpact, signal: routed.signal } : {}),
       // The taxonomy's floor (security: high) wins over a calmer cue in the text.
       ...(cues.urgency || urgencyMin < 3 ? { urgency: Math.min(cues.urgency ?? 3, urgencyMin) } : {}),
     };
@@ -114,7 +116,7 @@ export class DialogActions {
   /** Impact and urgency from the answers, else from the text's cues and triage, else "only me, can wait". */
   private levels(input: Input): { impact: number; urgency: number } {
     const triage = (input.triage ?? {}) as Input;
-    const impact = num(input.impact) ?? num(triage.impact) ?? 3;
+    const impact = Math.min(num(input.impact) ?? num(triage.impact) ?? 3, num(triage.impact_floor) ?? 3);
     const urgency = Math.min(num(input.urgency) ?? num(triage.urgency) ?? 3, num(triage.urgency) ?? 3);
     return { impact: clampLevel(impact), urgency: clampLevel(urgency) };
   }
@@ -204,19 +206,32 @@ export class DialogActions {
     const id = str((input.incident_event as Input | undefined)?.incidentId) || ctx.incidentId;
     const score = num(input.csat_score);
     if (!id || score === undefined) return { recorded: false };
-    const comment = str(input.csat_comment);
+    // "no" / "nej" / "não" answers "anything to add? (write no to skip)": it is no comment.
+    const comment = SKIP.test(str(input.csat_comment)) ? '' : str(input.csat_comment);
     await tx.incidentEvent.create({
       data: { incidentId: id, type: 'csat', actor: 'reporter', body: comment || null, data: { score, ...(comment ? { comment } : {}) } },
     });
+    if (score <= 2) {
+      // The assignee hears about an unhappy reporter where they work (an internal note: Slack card thread).
+      const incident = await this.services.incidents.get(tx, id);
+      const who = incident.assignee ? `${incident.assignee}: ` : '';
+      const text = `${who}low satisfaction rating ${score}/5 from the reporter${comment ? `: "${comment}"` : ' (no comment)'}`;
+      await this.services.incidents.comment(tx, id, { text, author: 'Frontline', internal: true });
+    }
     return { recorded: true, score };
   }
 }
 
-/** Answers to diagnosis questions (`diag_*`) are appended to the filed description for the agent. */
+/**
+ * Answers to diagnosis questions (`diag_*`) are appended to the filed description for the agent, and so is
+ * whatever the reporter typed where buttons were offered (`notes`): nothing they wrote is lost.
+ */
 function details(input: Input): string[] {
-  return Object.entries(input)
+  const answers = Object.entries(input)
     .filter(([k, v]) => k.startsWith('diag_') && (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number'))
     .map(([k, v]) => `${k.slice(5).replace(/_/g, ' ')}: ${String(v)}`);
+  const notes = Array.isArray(input.notes) ? input.notes.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
+  return notes.length ? [...answers, `reporter also wrote:\n${notes.map((n) => `- ${n}`).join('\n')}`] : answers;
 }
 
 /** The numbered steps of a KB article body (see kb/article.ts renderBody), kept short for a chat bubble. */
@@ -240,6 +255,9 @@ export function titleFrom(description: string): string {
   title = title.charAt(0).toUpperCase() + title.slice(1);
   return title.length > 80 ? `${title.slice(0, 80).replace(/\s+\S*$/, '')}…` : title;
 }
+
+/** Skip words for an optional comment, in the four languages. */
+const SKIP = /^(?:no|nope|nothing|none|n\/a|skip|no thanks|no thank you|nej|nej tack|inget|ingenting|nä|no gracias|nada|ninguno|não|nao|não obrigad[oa]|nada)\W*$/iu;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);

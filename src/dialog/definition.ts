@@ -125,6 +125,11 @@ const stepSchema = z
     resume: z.boolean().default(false),
     final: z.boolean().default(false),
     /**
+     * After the step's message the conversation starts a new report: the session's data is cleared (the
+     * channel kept) and the conversation is unlinked from its incident, so what follows is not added to it.
+     */
+    restart: z.boolean().default(false),
+    /**
      * Evaluates the definition's `complete` rule, walking the questions from this step on, and stores the
      * outcome as `data.complete` (with the pre-filled answers when it holds) for the step's branches.
      */

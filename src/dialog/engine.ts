@@ -1,4 +1,5 @@
 import type { AttachmentRef, Choice, ConfirmForm } from '../../channels/types.js';
+import { choiceNamedBy, worthKeeping } from './choice-text.js';
 import { applyConfirmEdits, confirmForm } from './confirm-form.js';
 import { dynamicChoices, parseAnswer, yesNoChoices } from './answers.js';
 import type { ActionName, Answer, Condition, DialogDefinition, DialogStep } from './definition.js';
@@ -37,7 +38,9 @@ export type Effect =
   /** The reporter wrote after the dialog ended: the text belongs to the linked incident. */
   | { type: 'append_to_incident'; text: string; attachments?: AttachmentRef[] }
   /** Remember the reporter's language for the conversation and the person. */
-  | { type: 'set_locale'; locale: string };
+  | { type: 'set_locale'; locale: string }
+  /** A new report begins in this conversation: it no longer belongs to the incident it filed. */
+  | { type: 'unlink_incident' };
 
 export type TransitionResult = [DialogState, Effect[]];
 
@@ -95,20 +98,21 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
     return enter(dialog, { ...interrupt(state), data }, intent.intent.goto, effects);
   }
   if (state.status === 'done') {
+    // "Thanks", "ok", "hello", a bare "1" say nothing new, before or after filing: chat gets a short word,
+    // email nothing, and the incident's timeline is not cluttered with them.
+    const opening = stepOf(definition, definition.start);
+    const firstAsk = opening.ask ?? (typeof opening.next === 'string' ? stepOf(definition, opening.next).ask : undefined);
+    if (text && !event.attachments?.length && firstAsk?.type === 'text' && firstAsk.reject && anyMatch(firstAsk.reject, text)) {
+      const conversational = (state.data.channel as { conversational?: boolean } | undefined)?.conversational !== false;
+      if (conversational) effects.push(reply(dialog, state, state.data.file_incident ? 'followup.noted' : 'common.standby', state.data));
+      return [state, effects];
+    }
     if (state.data.file_incident && (text || event.attachments?.length)) {
       effects.push({ type: 'append_to_incident', text, ...(event.attachments?.length ? { attachments: event.attachments as AttachmentRef[] } : {}) });
       effects.push(reply(dialog, state, 'followup.added', {}));
       return [state, effects];
     }
-    // A finished conversation without an incident: a new message starts a new report with it (same channel),
-    // unless it is no report at all ("thanks", "ok", a bare "1"): chat gets a short word, email gets nothing.
-    const opening = stepOf(definition, definition.start);
-    const firstAsk = opening.ask ?? (typeof opening.next === 'string' ? stepOf(definition, opening.next).ask : undefined);
-    if (text && firstAsk?.type === 'text' && firstAsk.reject && anyMatch(firstAsk.reject, text)) {
-      const conversational = (state.data.channel as { conversational?: boolean } | undefined)?.conversational !== false;
-      if (conversational) effects.push(reply(dialog, state, 'common.standby', {}));
-      return [state, effects];
-    }
+    // A finished conversation without an incident: a new message starts a new report with it (same channel).
     const kept = state.data.channel === undefined ? {} : { channel: state.data.channel };
     const fresh = { ...initialState(definition.start, state.locale), localeFixed: state.localeFixed, data: kept };
     const [started, greeting] = enter(dialog, fresh, definition.start, effects);
@@ -117,7 +121,17 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
   }
   const step = stepOf(definition, state.step);
   if (!step.ask) return [state, effects];
-  const value = parseAnswer(step.ask, text, event, choicesFromData(state, step.ask));
+  let value = parseAnswer(step.ask, text, event, choicesFromData(state, step.ask));
+  if (value === undefined && text && !event.choice && step.ask.type !== 'text') {
+    // Typed instead of a button: an option it clearly names answers; anything else is kept for the incident.
+    const named = step.ask.type === 'choice' ? (readAnswer(step.ask, text) ?? choiceValue(dialog, state, step.ask, text)) : undefined;
+    if (named !== undefined) value = named;
+    else if (worthKeeping(text)) {
+      const notes = Array.isArray(state.data.notes) ? state.data.notes : [];
+      state = { ...state, data: { ...state.data, notes: [...notes, text] as never } };
+      effects.push(reply(dialog, state, 'common.kept', {}));
+    }
+  }
   if (value === undefined) {
     const retries = state.retries + 1;
     if (retries >= definition.maxRetries) {
@@ -171,6 +185,11 @@ function enter(dialog: Dialog, state: DialogState, stepName: string, effects: Ef
   if (known) return follow(dialog, known, step, effects, depth + 1);
   if (step.checkComplete) next = checkComplete(dialog.definition, next, step.checkComplete);
   if (step.say) effects.push(prompt(dialog, next, step));
+  if (step.restart) {
+    // The message above still names the old incident; from here on nothing of that report carries over.
+    next = { ...next, status: 'active', resume: undefined, resumeStatus: undefined, data: next.data.channel === undefined ? {} : { channel: next.data.channel } };
+    effects.push({ type: 'unlink_incident' });
+  }
   if (step.action) {
     effects.push({ type: 'action', action: step.action, input: { ...next.data, locale: next.locale } });
     return [{ ...next, pendingAction: step.action }, effects];
@@ -258,6 +277,12 @@ function choicesFor(dialog: Dialog, state: DialogState, ask: Answer | undefined)
   if (ask?.type !== 'choice') return undefined;
   const dynamic = choicesFromData(state, ask).map((d) => ({ id: d.id, label: d.title }));
   return [...dynamic, ...ask.choices.map((c) => ({ id: c.id, label: dialog.t(state.locale, c.label) }))];
+}
+
+/** The value of the option the typed text names (see choice-text.ts), or undefined. */
+function choiceValue(dialog: Dialog, state: DialogState, ask: Answer, text: string): unknown {
+  const id = choiceNamedBy(text, choicesFor(dialog, state, ask) ?? []);
+  return id === undefined ? undefined : parseAnswer(ask, '', { choice: id }, choicesFromData(state, ask));
 }
 
 function choicesFromData(state: DialogState, ask: Answer) {

@@ -141,7 +141,14 @@ export class DialogRunner {
           await enqueueMessage(tx, conversation, notice ? { ...botReply(effect, current), notice } : botReply(effect, current));
           break;
         case 'append_to_incident':
-          if (conversation.incidentId) await this.services.incidents.addReporterMessage(tx, conversation.incidentId, effect.text, 'reporter', effect.attachments);
+          if (conversation.incidentId) {
+            // Its reply ("added to your incident") covers a resumed status: no separate status notice.
+            await this.acted(tx, conversation.id, () => this.services.incidents.addReporterMessage(tx, conversation.incidentId!, effect.text, 'reporter', effect.attachments));
+          }
+          break;
+        case 'unlink_incident':
+          await tx.conversation.update({ where: { id: conversation.id }, data: { incidentId: null } });
+          conversation.incidentId = null;
           break;
         case 'set_locale':
           // Remembered for the conversation and the person: their next conversation starts in it.
@@ -151,15 +158,7 @@ export class DialogRunner {
           break;
         case 'action': {
           const ctx = { contactId: conversation.contactId, conversationId: conversation.id, incidentId: conversation.incidentId, locale: current.locale };
-          let acting = this.acting.get(tx);
-          if (!acting) this.acting.set(tx, (acting = new Set()));
-          acting.add(conversation.id);
-          let result: Record<string, unknown>;
-          try {
-            result = await this.actions.run(tx, effect.action, effect.input, ctx);
-          } finally {
-            acting.delete(conversation.id);
-          }
+          const result = await this.acted(tx, conversation.id, () => this.actions.run(tx, effect.action, effect.input, ctx));
           conversation.incidentId = ctx.incidentId;
           const [next, more] = transition(dialog, current, { type: 'action_result', action: effect.action, result });
           current = next;
@@ -169,6 +168,18 @@ export class DialogRunner {
       }
     }
     return current;
+  }
+
+  /** Runs the dialog's own incident change: the dialog's reply announces it (see `announces`). */
+  private async acted<T>(tx: Tx, conversationId: string, fn: () => Promise<T>): Promise<T> {
+    let acting = this.acting.get(tx);
+    if (!acting) this.acting.set(tx, (acting = new Set()));
+    acting.add(conversationId);
+    try {
+      return await fn();
+    } finally {
+      acting.delete(conversationId);
+    }
   }
 
   private async save(tx: Tx, conversationId: string, dialog: Dialog, state: DialogState, version: number | undefined): Promise<void> {

@@ -53,3 +53,13 @@ async function authenticate(db: Database, header: string | undefined): Promise<A
   }
   return { tokenId: row.id, name: row.name, role: row.role };
 }
+
+/** Tokens as operators list them: never the secret or its hash. */
+export async function listApiTokens(db: Database, options: { includeRevoked?: boolean } = {}) {
+  const rows = await db.prisma.apiToken.findMany({
+    where: options.includeRevoked ? {} : { revokedAt: null },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, name: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null, revokedAt: r.revokedAt?.toISOString() ?? null }));
+}

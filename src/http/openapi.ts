@@ -27,6 +27,11 @@ export function openApiDocument(version: string) {
       attachments: { type: 'array', items: { type: 'object' } }, createdAt: { type: 'string', format: 'date-time' },
     },
   };
+  const attachment = {
+    type: 'object',
+    properties: { id: { type: 'string' }, filename: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'integer' }, createdAt: { type: 'string', format: 'date-time' }, url: { type: 'string', description: 'download (Bearer API token)' } },
+  };
+  const incidentDetail = { type: 'object', properties: { attachments: { type: 'array', items: attachment }, timeline: { type: 'array', items: { type: 'object' } } } };
   return {
     openapi: '3.1.0',
     info: { title: 'Frontline API', version, description: 'IT incident intake: incidents REST API and the public web chat API.' },
@@ -45,8 +50,17 @@ export function openApiDocument(version: string) {
         get: { summary: 'List incidents (newest first)', security: [{ apiToken: [] }], parameters: listParams, responses: { 200: ok('a page of incidents'), ...errors(400, 401) } },
       },
       '/api/v1/incidents/{ref}': {
-        get: { summary: 'An incident with its timeline', security: [{ apiToken: [] }], parameters: [incidentRef], responses: { 200: ok('the incident'), ...errors(401, 404) } },
-        patch: { summary: 'Change status, priority, assignee…', security: [{ apiToken: [] }], parameters: [incidentRef], requestBody: body(patchBody), responses: { 200: ok('the updated incident'), ...errors(400, 401, 403, 404, 409) } },
+        get: { summary: 'An incident with its timeline and attachments (download URLs)', security: [{ apiToken: [] }], parameters: [incidentRef], responses: { 200: ok('the incident', incidentDetail), ...errors(401, 404) } },
+        patch: { summary: 'Change status, priority, assignee, or correct category, service, group, confidential, title, description (checked against the taxonomy)', security: [{ apiToken: [] }], parameters: [incidentRef], requestBody: body(patchBody), responses: { 200: ok('the updated incident'), ...errors(400, 401, 403, 404, 409) } },
+      },
+      '/api/v1/incidents/{ref}/transcript': {
+        get: {
+          summary: "The reporter's conversation (read_only tokens: non-confidential incidents only)", security: [{ apiToken: [] }], parameters: [incidentRef],
+          responses: { 200: ok('the messages', { type: 'object', properties: { incident: { type: 'string' }, conversationId: { type: ['string', 'null'] }, messages: { type: 'array', items: { $ref: '#/components/schemas/WebchatMessage' } } } }), ...errors(401, 403, 404) },
+        },
+      },
+      '/api/v1/incidents/{ref}/attachments/{id}': {
+        get: { summary: 'Download a file of the incident (as an attachment, never rendered)', security: [{ apiToken: [] }], parameters: [incidentRef, { ...conversationId, description: 'attachment id' }], responses: { 200: { description: 'the file' }, ...errors(401, 403, 404) } },
       },
       '/api/v1/incidents/{ref}/comments': {
         post: { summary: 'Public reply to the reporter, or internal note', security: [{ apiToken: [] }], parameters: [incidentRef, idempotencyKey], requestBody: body(commentBody), responses: { 201: ok('the incident'), ...errors(400, 401, 403, 404, 422) } },
@@ -68,7 +82,7 @@ export function openApiDocument(version: string) {
         delete: { summary: 'Remove an override', security: [{ apiToken: [] }], parameters: [agentKeyParam, { name: 'channel', in: 'query', schema: { type: 'string' } }], responses: { 204: { description: 'removed' }, ...errors(401, 403, 404) } },
       },
       '/webchat/v1/conversations': {
-        post: { summary: 'Start a web chat conversation', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { locale: { type: 'string' } } } } } }, responses: { 201: ok('conversation', { type: 'object', properties: { conversationId: { type: 'string' }, token: { type: 'string' } } }), ...errors(400) } },
+        post: { summary: 'Start a web chat conversation (optionally naming the visitor)', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { locale: { type: 'string' }, name: { type: 'string', description: 'typed by the visitor; shown as given' }, email: { type: 'string', format: 'email' }, user: { type: 'string', description: '<base64url JSON {name?, email?, exp?}>.<hex HMAC-SHA256> signed with WEBCHAT_IDENTITY_SECRET by the embedding page' } } } } } }, responses: { 201: ok('conversation', { type: 'object', properties: { conversationId: { type: 'string' }, token: { type: 'string' } } }), ...errors(400) } },
       },
       '/webchat/v1/conversations/{id}/messages': {
         post: {

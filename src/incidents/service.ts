@@ -5,6 +5,8 @@ import type { ReporterNotifier } from '../notifications/reporter.js';
 import { ROUND_THE_CLOCK, type SlaClock } from '../sla/calendar.js';
 import { DEFAULT_SLA, dueTimes, type SlaPolicy } from '../sla/policy.js';
 import { clampLevel, DEFAULT_MATRIX, isPriority, type Priority, type PriorityMatrix, priorityOf } from '../sla/priority.js';
+import type { Taxonomy } from '../triage/taxonomy.js';
+import { type ClassificationPatch, classify } from './classification.js';
 import { assertTransition, type IncidentStatus } from './lifecycle.js';
 import { insertIncident } from './insert.js';
 import { formatIncidentNumber } from './number.js';
@@ -23,14 +25,12 @@ export interface NewIncident {
   confidential?: boolean;
 }
 
-export interface IncidentPatch {
+export interface IncidentPatch extends ClassificationPatch {
   status?: IncidentStatus;
   priority?: Priority;
   impact?: number;
   urgency?: number;
   assignee?: string | null;
-  assignmentGroup?: string | null;
-  tier?: string;
   resolution?: string;
 }
 
@@ -54,7 +54,7 @@ export class IncidentService {
 
   constructor(
     private readonly notifier: ReporterNotifier,
-    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy; clock?: SlaClock } = {},
+    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy; clock?: SlaClock; taxonomy?: Taxonomy } = {},
   ) {}
 
   /** [sla-timers] How SLA time is counted: business hours (sla.yaml `businessHours`) or around the clock. */
@@ -89,7 +89,9 @@ export class IncidentService {
       resolutionDueAt: due.resolutionDueAt ?? null,
       createdAt: now,
     });
-    await this.emit(tx, { incident, kind: 'created', actor: 'bot' });
+    // Files the reporter sent before the report was filed belong to it (agents list and download them).
+    const files = input.originConversationId ? await linkAttachments(tx, incident.id, { conversationId: input.originConversationId }) : [];
+    await this.emit(tx, { incident, kind: 'created', actor: 'bot', ...(files.length ? { attachments: files } : {}) });
     return incident;
   }
 
@@ -111,6 +113,13 @@ export class IncidentService {
     };
     if (patch.status && patch.status !== before.status) {
       assertTransition(before.status, patch.status);
+      // The reporter is told how it was resolved, and someone must own an assigned incident.
+      if (patch.status === 'resolved' && !(patch.resolution ?? '').trim()) {
+        throw new FrontlineError('BAD_REQUEST', 'resolving needs a resolution: say what fixed it (resolution)');
+      }
+      if (patch.status === 'assigned' && !(patch.assignee === undefined ? before.assignee : patch.assignee)?.trim()) {
+        throw new FrontlineError('BAD_REQUEST', 'assigned needs an assignee (assignee)');
+      }
       set('status', patch.status);
       if (patch.status === 'resolved') set('resolvedAt', now);
       if (patch.status === 'closed') set('closedAt', now);
@@ -138,8 +147,8 @@ export class IncidentService {
       Object.assign(data, { slaWarnedAt: null, slaBreachedAt: null, responseWarnedAt: null, responseBreachedAt: null });
     }
     set('assignee', patch.assignee);
-    set('assignmentGroup', patch.assignmentGroup);
-    set('tier', patch.tier);
+    // Category, service, group, tier, confidential, title, description: validated against the taxonomy.
+    for (const [key, value] of Object.entries(classify(before, patch, this.options.taxonomy))) set(key as keyof Incident & string, value);
     set('resolution', patch.resolution);
     if (patch.assignee && before.status === 'new' && !patch.status) {
       data.status = 'assigned';
@@ -155,11 +164,15 @@ export class IncidentService {
     for (const [field, change] of Object.entries(changes)) {
       if (field.endsWith('At')) continue;
       await tx.incidentEvent.create({
-        data: { incidentId: before.id, type: `${field}_changed`, actor, data: change as never },
+        // Old and new wording of the report stay with the agents (read-only tokens see only that it changed).
+        data: { incidentId: before.id, type: `${field}_changed`, actor, internal: field === 'title' || field === 'description', data: change as never },
       });
     }
     if (changes.status) {
       await this.notifier.notify(tx, incident, 'notify.status', { status: incident.status, resolution: incident.resolution ?? '' });
+    } else if (changes.resolution && incident.status === 'resolved' && incident.resolution) {
+      // A corrected resolution is news to the reporter, who was told the first one.
+      await this.notifier.notify(tx, incident, 'notify.resolution', { resolution: incident.resolution });
     }
     await this.emit(tx, { incident, kind: 'updated', actor, changes });
     return incident;
@@ -223,9 +236,14 @@ export class IncidentService {
     // No incident row lock here: the caller holds the conversation lock, and agents' writers take incident
     // then conversation; taking both in the other order would deadlock.
     const incident = await this.get(tx, incidentId);
+    const ids = (attachments ?? []).flatMap((a) => (a.id ? [a.id] : []));
+    if (ids.length) await linkAttachments(tx, incidentId, { ids });
     const files = attachments?.length ? { attachments: attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })) } : undefined;
     await tx.incidentEvent.create({ data: { incidentId, type: 'reporter_message', actor, body: text, ...(files ? { data: files as never } : {}) } });
     await this.emit(tx, { incident, kind: 'reporter_message', actor, text, ...(attachments?.length ? { attachments } : {}) });
+    // The agent was waiting on this reply: work resumes and the SLA clocks run again. (This takes the incident
+    // lock after the conversation's; a deadlock with an agent's write is retried by the intake.)
+    if (incident.status === 'pending') await this.update(tx, incidentId, { status: 'in_progress' }, actor);
   }
 
   private async lock(tx: Tx, ref: string): Promise<Incident> {
@@ -237,6 +255,18 @@ export class IncidentService {
   private async emit(tx: Tx, change: IncidentChange): Promise<void> {
     for (const listener of this.listeners) await listener(tx, change);
   }
+}
+
+/** Links not yet linked files (of a conversation, or by id) to an incident; returns the ones it linked. */
+async function linkAttachments(tx: Tx, incidentId: string, which: { conversationId: string } | { ids: string[] }): Promise<AttachmentRef[]> {
+  const rows = 'ids' in which
+    ? await tx.$queryRaw<AttachmentRef[]>`UPDATE attachment SET incident_id = ${incidentId}::uuid
+        WHERE id = ANY(${which.ids}::uuid[]) AND incident_id IS NULL
+        RETURNING id::text, filename, content_type AS "contentType", size`
+    : await tx.$queryRaw<AttachmentRef[]>`UPDATE attachment SET incident_id = ${incidentId}::uuid
+        WHERE conversation_id = ${which.conversationId}::uuid AND incident_id IS NULL
+        RETURNING id::text, filename, content_type AS "contentType", size`;
+  return rows;
 }
 
 /** [sla-timers] Actors whose changes are not an agent responding. */

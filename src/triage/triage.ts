@@ -5,6 +5,7 @@
  */
 import { loadClassifier, type Classifier, type ScoredLabel } from './classifier.js';
 import { RuleClassifier, type RuleResult } from './rules.js';
+import { SIGNAL_ROUTING, securitySignal, type SecuritySignal } from './security-signals.js';
 import { maxUrgency, type Routing, type Taxonomy } from './taxonomy.js';
 
 /** Label columns the triage understands in a trained model. */
@@ -25,6 +26,10 @@ export interface TriageResult extends Routing {
   alternatives: TriageAlternative[];
   /** Keywords the rules matched (also when the model decided: they explain a confidential flag). */
   matchedKeywords: string[];
+  /** A combination of cues that makes this a security incident whatever the category scores said. */
+  signal?: SecuritySignal;
+  /** Impact floor (1 = many … 3 = one person) that goes with the signal. */
+  minImpact?: 1 | 2 | 3;
 }
 
 export type Triage = (text: string) => TriageResult;
@@ -94,7 +99,31 @@ export function createTriage(options: TriageOptions): Triage {
     const ruled = rules.classify(text);
     let result = usable ? fromModel(classifier.predict(text, 3), ruled) : fromRules(ruled);
     if (result.source === 'model' && result.confidence < minModelConfidence && ruled.confidence > 0) result = fromRules(ruled);
-    return withSensitiveFlags(result, ruled);
+    return withSecuritySignal(withSensitiveFlags(result, ruled), text, taxonomy);
+  };
+}
+
+/**
+ * A credential typed into a phishing page or ransomware signs decide the category outright: the report goes to
+ * Security, confidential, with the signal's service and floors (a taxonomy without such a category is left alone).
+ */
+function withSecuritySignal(result: TriageResult, text: string, taxonomy: Taxonomy): TriageResult {
+  const signal = securitySignal(text);
+  const category = signal ? taxonomy.category('security') : undefined;
+  if (!signal || !category) return result;
+  const { service: serviceId, minImpact } = SIGNAL_ROUTING[signal];
+  const service = category.services.find((s) => s.id === serviceId);
+  const routing = taxonomy.routing(category, service);
+  const keepsService = result.category === category.id && result.service !== null;
+  return {
+    ...result,
+    ...(keepsService ? { ...taxonomy.routing(category, category.services.find((s) => s.id === result.service)) } : routing),
+    confidential: true,
+    minUrgency: maxUrgency(maxUrgency(result.minUrgency, routing.minUrgency), 'high'),
+    confidence: Math.max(result.confidence, 0.9),
+    alternatives: result.category === category.id ? result.alternatives : [{ category: result.category, assignmentGroup: result.assignmentGroup, score: result.confidence }, ...result.alternatives],
+    signal,
+    minImpact,
   };
 }
 

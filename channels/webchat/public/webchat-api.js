@@ -108,7 +108,8 @@ export function createApi(baseUrl) {
   return {
     baseUrl,
     config: () => request('GET', 'config'),
-    createConversation: (locale) => request('POST', 'conversations', { json: locale ? { locale } : {} }),
+    // `who`: {user} signed by the embedding page, or {name, email} the visitor typed (all optional).
+    createConversation: (locale, who = {}) => request('POST', 'conversations', { json: { ...(locale ? { locale } : {}), ...who } }),
     sendMessage: (session, payload, idempotencyKey) =>
       request('POST', conversationPath(session, 'messages'), {
         token: session.token,

@@ -1,7 +1,8 @@
 /**
  * Frontline web chat: the full page at `/` and, with `?embed=1`, the panel the widget opens in an iframe.
  * Owns the conversation: the stored session, the live feed and the queue of outgoing messages.
- * Query parameters: `embed=1`, `title=` (embed only), `locale=` (overrides the server's default).
+ * Query parameters: `embed=1`, `title=` (embed only), `locale=` (overrides the server's default), `user=` (an
+ * identity signed by the embedding page, see the README).
  */
 import { ApiError, createApi, uuid } from './webchat-api.js';
 import { startLiveFeed } from './webchat-live.js';
@@ -165,7 +166,7 @@ function ensureSession() {
   if (state.session) return Promise.resolve(state.session);
   if (!state.creating) {
     state.creating = api
-      .createConversation(state.locale)
+      .createConversation(state.locale, params.get('user') ? { user: params.get('user') } : {})
       .then((created) => {
         if (!created || typeof created.conversationId !== 'string' || typeof created.token !== 'string') {
           throw new ApiError('Unexpected answer from the chat service', { status: 502 });

@@ -27,6 +27,9 @@
   chatUrl.searchParams.set('embed', '1');
   chatUrl.searchParams.set('title', title);
   if (locale) chatUrl.searchParams.set('locale', locale);
+  // data-user: who the visitor is, signed by this page's server with WEBCHAT_IDENTITY_SECRET.
+  var signedUser = script && script.getAttribute('data-user');
+  if (signedUser) chatUrl.searchParams.set('user', signedUser);
 
   var CSS = [
     ':host { all: initial; }',

@@ -9,17 +9,17 @@ export function registerIncidentCommands(program: Command): void {
     .command('list')
     .description('newest incidents first')
     .option('--status <list>', 'comma-separated statuses')
-    .option('--limit <n>', 'how many', '20')
+    .option('--limit <n>', 'how many to show (1-1000)', '20')
     .option('--json', 'JSON lines instead of a table')
     .action(async (opts: { status?: string; limit: string; json?: boolean }) => {
       await withDatabase(async (db) => {
       const statuses = opts.status?.split(',').map((s) => s.trim()) as never[] | undefined;
-      const rows = await db.prisma.incident.findMany({
-        where: statuses ? { status: { in: statuses } } : {},
-        orderBy: { number: 'desc' },
-        take: Math.max(1, Math.min(1000, Number(opts.limit) || 20)),
-      });
-      const items = rows.map((i) => presentIncident(i, { redactConfidential: false }));
+      const limit = Math.max(1, Math.min(1000, Number(opts.limit) || 20));
+      const where = statuses ? { status: { in: statuses } } : {};
+      // One more than asked tells whether the list is cut, without counting the whole table.
+      const rows = await db.prisma.incident.findMany({ where, orderBy: { number: 'desc' }, take: limit + 1 });
+      const more = rows.length > limit;
+      const items = rows.slice(0, limit).map((i) => presentIncident(i, { redactConfidential: false }));
       if (opts.json) {
         for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`);
       } else if (items.length === 0) {
@@ -27,6 +27,8 @@ export function registerIncidentCommands(program: Command): void {
       } else {
         console.table(items.map((i) => ({ number: i.number, priority: i.priority, status: i.status, category: i.category ?? '', title: i.title.slice(0, 60), created: i.createdAt })));
       }
+      // On stderr, so JSON lines stay clean for pipes.
+      if (more) process.stderr.write(`showing the newest ${limit}; more exist (use --limit <n>, up to 1000, or --status to narrow)\n`);
       });
     });
   incidents

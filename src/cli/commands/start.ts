@@ -4,6 +4,7 @@ import { createApiToken } from '../../http/auth.js';
 import { importStarterKbIfEmpty } from '../../kb/starter.js';
 import { channelsFromEnv } from '../../channel-registry.js';
 import { cliConfig } from '../context.js';
+import { portFree, portInUse, showBootstrapToken } from '../start-checks.js';
 
 /**
  * A fresh install has no API tokens and the embedded database cannot be opened by a second process while the
@@ -23,17 +24,31 @@ export function registerStartCommand(program: Command): void {
     .option('--host <host>', 'interface to bind (HOST)')
     .action(async (opts: { port?: string; host?: string }) => {
       const config = cliConfig({ ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) }, 'info');
+      // Before migrations and channels: a second server on the port should hear so, not see a stack trace.
+      if (!(await portFree(config.PORT, config.HOST))) {
+        process.stderr.write(portInUse(config.PORT));
+        process.exitCode = 1;
+        return;
+      }
       const frontline = await createFrontline(config, { channels: await channelsFromEnv(process.env) });
       await importStarterKbIfEmpty(frontline);
-      const port = await frontline.listen();
+      let port: number;
+      try {
+        port = await frontline.listen();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        // Taken between the check and now.
+        process.stderr.write(portInUse(config.PORT));
+        await frontline.close();
+        process.exitCode = 1;
+        return;
+      }
       const bootstrap = await bootstrapAdminToken(frontline);
       const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
       const url = config.PUBLIC_URL ?? `http://${shown}:${port}`;
       frontline.logger.info({ url, database: frontline.db.kind, channels: [...frontline.channels.keys()] }, 'Frontline is running');
       process.stdout.write(`\nFrontline is running: ${url}\n  web chat  ${url}/\n  API       ${url}/api/v1/openapi.json\n\n`);
-      if (bootstrap) {
-        process.stdout.write(`First start: an admin API token was created. Store it now, it is not shown again:\n  ${bootstrap}\n\n`);
-      }
+      if (bootstrap) showBootstrapToken(bootstrap, config.FRONTLINE_DATA_DIR);
 
       let stopping = false;
       const shutdown = (signal: string) => {

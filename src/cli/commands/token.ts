@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createApiToken } from '../../http/auth.js';
+import { createApiToken, listApiTokens } from '../../http/auth.js';
 import { withDatabase } from '../context.js';
 
 export function registerTokenCommands(program: Command): void {
@@ -19,6 +19,20 @@ export function registerTokenCommands(program: Command): void {
       const created = await createApiToken(db, opts.name, opts.role as 'admin' | 'agent' | 'read_only');
       process.stdout.write(`${created.token}\n`);
       process.stderr.write(`token ${created.id} (${opts.role}) created; store it now, it is not shown again\n`);
+      });
+    });
+  token
+    .command('list')
+    .description('list API tokens (id, name, role, last use); secrets are never shown')
+    .option('--revoked', 'include revoked tokens')
+    .option('--json', 'one JSON object per line')
+    .action(async (opts: { revoked?: boolean; json?: boolean }) => {
+      await withDatabase(async (db) => {
+        const tokens = await listApiTokens(db, { includeRevoked: opts.revoked === true });
+        for (const t of tokens) {
+          process.stdout.write(opts.json ? `${JSON.stringify(t)}\n` : `${t.id}  ${t.role.padEnd(9)}  ${t.name}  last used ${t.lastUsedAt ?? 'never'}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}\n`);
+        }
+        if (!tokens.length && !opts.json) process.stdout.write('no tokens\n');
       });
     });
   token

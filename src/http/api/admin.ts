@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { FrontlineError } from '../../errors.js';
-import { createApiToken, requireRole } from '../auth.js';
+import { createApiToken, listApiTokens, requireRole } from '../auth.js';
 import { parseRequest } from '../validate.js';
 import { tokenBody } from './schemas.js';
 import { deleteAgentOverride, listAgentOverrides, upsertAgentOverride } from '../../agents/overrides.js';
@@ -46,6 +46,10 @@ export function adminRouter(db: Database, onCommitted: () => void): Router {
     if (updated.count === 0) throw new FrontlineError('NOT_FOUND', 'no dead outbox message with that id');
     onCommitted();
     res.status(202).json({ id: id.data, status: 'pending' });
+  });
+
+  router.get('/tokens', async (req, res) => {
+    res.json({ items: await listApiTokens(db, { includeRevoked: req.query.revoked === 'true' }) });
   });
 
   router.post('/tokens', async (req, res) => {

@@ -4,6 +4,7 @@ import type { IncidentPatch, IncidentService } from '../../incidents/service.js'
 import type { IntakePipeline } from '../../intake/pipeline.js';
 import { requireRole } from '../auth.js';
 import { claimIdempotencyKey, type EarlierRequest, fingerprintOf, idempotencyKeyOf, REPLAYED_HEADER, reusedKey, storeIdempotentResponse } from '../idempotency.js';
+import { incidentAttachments, registerIncidentFiles } from './incident-files.js';
 import { presentDeliveryStatus, presentEvent, presentIncident } from './present.js';
 import { parseRequest as parse } from '../validate.js';
 import { commentBody, listQuery, patchBody } from './schemas.js';
@@ -15,7 +16,10 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
 
   router.get('/', requireRole(db, 'read_only'), async (req, res) => {
     const q = parse(listQuery, req.query);
+    const redact = req.principal?.role === 'read_only';
     const where: Prisma.IncidentWhereInput = {
+      // Read-only tokens do not learn that a confidential incident exists, let alone match its text.
+      ...(redact ? { confidential: false } : {}),
       ...(csv(q.status) ? { status: { in: csv(q.status) as never } } : {}),
       ...(csv(q.priority) ? { priority: { in: csv(q.priority) } } : {}),
       ...(q.assignee ? { assignee: q.assignee } : {}),
@@ -26,7 +30,6 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
     };
     const rows = await db.prisma.incident.findMany({ where, orderBy: { number: 'desc' }, take: q.limit + 1 });
     const page = rows.slice(0, q.limit);
-    const redact = req.principal?.role === 'read_only';
     res.json({
       items: page.map((i) => presentIncident(i, { redactConfidential: redact })),
       nextCursor: rows.length > q.limit ? String(page.at(-1)!.number) : null,
@@ -43,8 +46,17 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
     const failing = incident.reporterId
       ? await db.prisma.channelIdentity.findMany({ where: { contactId: incident.reporterId, failingSince: { not: null } }, orderBy: { createdAt: 'asc' } })
       : [];
-    res.json({ ...presentIncident(incident, { redactConfidential: redact }), reporterDelivery: failing.map(presentDeliveryStatus), timeline: events.map(presentEvent) });
+    const hide = redact && incident.confidential;
+    res.json({
+      ...presentIncident(incident, { redactConfidential: redact }),
+      reporterDelivery: failing.map(presentDeliveryStatus),
+      // What the reporter wrote or sent stays with agents when the incident is confidential.
+      attachments: hide ? [] : await incidentAttachments(db, incident),
+      timeline: events.map((e) => (hide && e.type === 'reporter_message' ? { ...presentEvent(e), body: null, data: null } : presentEvent(e))),
+    });
   });
+
+  registerIncidentFiles(router, db, incidents);
 
   router.patch('/:ref', requireRole(db, 'agent'), async (req, res) => {
     const body = parse(patchBody, req.body) as IncidentPatch;

@@ -26,6 +26,12 @@ export const patchBody = z
     assignmentGroup: z.string().min(1).max(200).nullable().optional(),
     tier: z.enum(['L1', 'L2', 'L3']).optional(),
     resolution: z.string().max(10_000).optional(),
+    // Classification corrections; category, service and assignmentGroup are checked against the taxonomy.
+    category: z.string().min(1).max(100).nullable().optional().describe('a category id of dialogs/taxonomy.yaml'),
+    service: z.string().min(1).max(100).nullable().optional().describe('a service id of the (new) category'),
+    confidential: z.boolean().optional().describe('true moves the incident out of broad agent channels at once'),
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().min(1).max(50_000).optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
