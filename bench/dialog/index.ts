@@ -5,11 +5,9 @@
 // taxonomy's urgency floor, the priority matrix of dialogs/sla.yaml, and the first KB suggestion of the
 // dialog's KB step over the starter KB imported into a temporary embedded database. Prints accuracy per
 // language and overall next to the targets; `--verbose` lists the misses. Writes bench/results/dialog.json.
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { z } from 'zod';
 import { openDatabase } from '../../src/db/database.js';
 import { readCues, urgencyFloor } from '../../src/dialog/cues.js';
@@ -21,6 +19,7 @@ import { loadSlaConfig } from '../../src/sla/config.js';
 import { clampLevel, priorityOf, type Priority } from '../../src/sla/priority.js';
 import { loadTaxonomy } from '../../src/triage/taxonomy.js';
 import { createTriage } from '../../src/triage/triage.js';
+import { createScratchDatabase } from '../lib/scratch-db.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const level = z.union([z.literal(1), z.literal(2), z.literal(3)]);
@@ -80,7 +79,7 @@ export default async function run(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'frontline-dialog-bench-'));
   const serverUrl = args[args.indexOf('--postgres') + 1];
-  const scratch = args.includes('--postgres') && serverUrl ? await createScratchDatabase(serverUrl) : undefined;
+  const scratch = args.includes('--postgres') && serverUrl ? await createScratchDatabase(serverUrl, 'frontline_dialog_bench') : undefined;
   const db = await openDatabase({
     DATABASE_URL: scratch?.url,
     DATABASE_POOL_SIZE: 4,
@@ -270,24 +269,4 @@ function printTable(results: Record<string, Metrics>): void {
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-}
-
-/** A fresh, randomly named database on a PostgreSQL server, dropped afterwards. */
-async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `frontline_dialog_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }

@@ -1,12 +1,10 @@
 // `npm run bench -- kb [--postgres URL]`: imports the starter KB into a temporary embedded database (or a fresh
 // database on the given PostgreSQL server), runs the query sets against every ranker and prints MRR@10 and
 // recall@3 per language, with and without the language filter. Writes bench/results/kb.json.
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { z } from 'zod';
 import { openDatabase } from '../../src/db/database.js';
 import { importKb } from '../../src/kb/import.js';
@@ -14,6 +12,7 @@ import type { KbRanker } from '../../src/kb/ranker.js';
 import { PgRanker } from '../../src/kb/rankers/pg.js';
 import { MemoryRanker } from '../../src/kb/rankers/memory.js';
 import { KB_LANGUAGES } from '../../src/kb/text.js';
+import { createScratchDatabase } from '../lib/scratch-db.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const querySchema = z.object({ id: z.string(), query: z.string(), expected: z.array(z.string()).min(1) });
@@ -30,7 +29,7 @@ interface Metrics {
 export default async function run(args: string[]): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'frontline-kb-bench-'));
   const serverUrl = args[args.indexOf('--postgres') + 1];
-  const scratch = args.includes('--postgres') && serverUrl ? await createScratchDatabase(serverUrl) : undefined;
+  const scratch = args.includes('--postgres') && serverUrl ? await createScratchDatabase(serverUrl, 'frontline_kb_bench') : undefined;
   const db = await openDatabase({
     DATABASE_URL: scratch?.url,
     DATABASE_POOL_SIZE: 4,
@@ -87,26 +86,6 @@ export default async function run(args: string[]): Promise<void> {
     await scratch?.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-/** A fresh, randomly named database on a PostgreSQL server, dropped afterwards. */
-async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `frontline_kb_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 function variants(db: Awaited<ReturnType<typeof openDatabase>>): KbRanker[] {

@@ -66,3 +66,13 @@ export class WebchatClient {
     return this.transcript.filter((m) => m.direction === 'out').map((m) => m.text);
   }
 }
+
+/** Files an incident through the short report flow (describe → confirm); returns the visitor and the number. */
+export async function fileIncident(url: string, text: string): Promise<{ chat: WebchatClient; number: string }> {
+  const chat = await new WebchatClient(url).open();
+  await chat.send({ text });
+  await chat.expectReply(/Shall I go ahead/);
+  await chat.send({ choice: 'yes' });
+  const filed = await chat.expectReply(/INC-\d{6}/);
+  return { chat, number: /INC-\d{6}/.exec(filed.text)![0] };
+}

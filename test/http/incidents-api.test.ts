@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { DB_KINDS } from '../helpers/databases.js';
-import { WebchatClient } from '../helpers/webchat-client.js';
+import { fileIncident } from '../helpers/webchat-client.js';
 
-async function fileIncident(url: string, text: string): Promise<{ chat: WebchatClient; number: string }> {
-  const chat = await new WebchatClient(url).open();
-  await chat.send({ text });
-  await chat.expectReply(/Shall I go ahead/);
-  await chat.send({ choice: 'yes' });
-  const filed = await chat.expectReply(/INC-\d{6}/);
-  return { chat, number: /INC-\d{6}/.exec(filed.text)![0] };
-}
 
 describe.each(DB_KINDS)('incidents REST API ($kind)', ({ kind, skip }) => {
   let t: TestApp;

@@ -2,21 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { DB_KINDS } from '../helpers/databases.js';
-import { WebchatClient } from '../helpers/webchat-client.js';
+import { fileIncident, WebchatClient } from '../helpers/webchat-client.js';
 
 /**
  * What PostgreSQL cannot store (a NUL) once made every text field a 500 that each retry repeated; tokens were
  * taken from query strings everywhere; a reused Idempotency-Key was taken for the first request. One test per
  * point, on both databases.
  */
-async function fileIncident(url: string, text: string): Promise<{ chat: WebchatClient; number: string }> {
-  const chat = await new WebchatClient(url).open();
-  await chat.send({ text });
-  await chat.expectReply(/Shall I go ahead/);
-  await chat.send({ choice: 'yes' });
-  const filed = await chat.expectReply(/INC-\d{6}/);
-  return { chat, number: /INC-\d{6}/.exec(filed.text)![0] };
-}
 
 describe.each(DB_KINDS)('input hardening ($kind)', ({ kind, skip }) => {
   let t: TestApp;
