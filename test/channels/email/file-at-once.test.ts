@@ -70,7 +70,7 @@ for (const { kind, skip } of DB_KINDS) {
       const root = '<detailed-1@example.com>';
       await world.deliver(mail({
         from: `Maria Lopez <${from}>`, subject: 'VPN error 809', messageId: root,
-        body: "Hi,\n\nSince this morning VPN fails with error 809 on my laptop at home; the whole team can't work, deadline today.\n\nMaria",
+        body: "Hi,\n\nSince this morning VPN fails with error 809 on my laptop at home; the whole sales department can't work, deadline today.\n\nMaria",
       }));
       const ack = await world.expectMail(from, /filed your report as INC-\d{6}/);
       const text = ack.parsed.text!;
