@@ -138,7 +138,9 @@ function onMessage(dialog: Dialog, state: DialogState, event: Extract<DialogEven
       effects.push(reply(dialog, state, 'common.giveup', {}));
       return enter(dialog, { ...state, retries: 0 }, state.step, effects);
     }
-    effects.push(reply(dialog, state, `common.reask.${step.ask.type}`, {}));
+    // Emoji or punctuation alone get told why they were not understood, instead of the same question again.
+    const symbolsOnly = step.ask.type === 'text' && text.trim() !== '' && !/[\p{L}\p{N}]/u.test(text);
+    effects.push(reply(dialog, state, symbolsOnly ? 'common.reask.symbols' : `common.reask.${step.ask.type}`, {}));
     effects.push(prompt(dialog, state, step));
     return [{ ...state, retries }, effects];
   }
