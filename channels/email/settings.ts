@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProcessedAction } from './imap-source.js';
+import { parseChannelSettings } from '../settings.js';
 
 /** Environment variables the email channel reads (documented in .env.example and channels/email/README.md). */
 export const EMAIL_SETTING_KEYS = [
@@ -107,13 +108,7 @@ export function addressOf(value: string): string {
 
 /** Validates the email settings; throws a readable error naming every bad variable. */
 export function parseEmailSettings(env: Record<string, string | undefined>): EmailSettings {
-  const picked = Object.fromEntries(EMAIL_SETTING_KEYS.map((k) => [k, env[k] === '' ? undefined : env[k]]));
-  const result = emailSettingsSchema.safeParse(picked);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || 'email'}: ${i.message}`).join('; ');
-    throw new Error(`invalid email settings: ${issues}`);
-  }
-  const s = result.data;
+  const s = parseChannelSettings(emailSettingsSchema, EMAIL_SETTING_KEYS, env, 'email');
   return {
     imap: {
       host: s.IMAP_HOST,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseChannelSettings } from '../settings.js';
 
 /** Environment variables the Slack channel reads (the lead adds them to the config schema and .env.example). */
 export const SLACK_SETTING_KEYS = [
@@ -95,13 +96,7 @@ export interface SlackSettings {
 
 /** Validates the Slack settings; throws a readable error listing every bad variable. */
 export function parseSlackSettings(env: Record<string, string | undefined>): SlackSettings {
-  const picked = Object.fromEntries(SLACK_SETTING_KEYS.map((k) => [k, env[k] === '' ? undefined : env[k]]));
-  const result = slackSettingsSchema.safeParse(picked);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || 'slack'}: ${i.message}`).join('; ');
-    throw new Error(`invalid Slack settings: ${issues}`);
-  }
-  const s: Parsed = result.data;
+  const s: Parsed = parseChannelSettings(slackSettingsSchema, SLACK_SETTING_KEYS, env, 'Slack');
   return {
     botToken: s.SLACK_BOT_TOKEN,
     signingSecret: s.SLACK_SIGNING_SECRET,

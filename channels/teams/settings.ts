@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseChannelSettings } from '../settings.js';
 
 /** Environment variables the Teams channel reads (registered in src/channel-registry.ts, documented in .env.example). */
 export const TEAMS_SETTING_KEYS = [
@@ -101,13 +102,7 @@ export interface TeamsSettings {
 
 /** Validates the Teams settings; throws a readable error listing every bad variable. */
 export function parseTeamsSettings(env: Record<string, string | undefined>): TeamsSettings {
-  const picked = Object.fromEntries(TEAMS_SETTING_KEYS.map((k) => [k, env[k] === '' ? undefined : env[k]]));
-  const result = teamsSettingsSchema.safeParse(picked);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || 'teams'}: ${i.message}`).join('; ');
-    throw new Error(`invalid Teams settings: ${issues}`);
-  }
-  const s = result.data;
+  const s = parseChannelSettings(teamsSettingsSchema, TEAMS_SETTING_KEYS, env, 'Teams');
   if (!s.TEAMS_APP_ID && env.NODE_ENV === 'production') throw new Error('invalid Teams settings: TEAMS_APP_ID is required in production (TEAMS_ENABLED without it accepts unauthenticated requests)');
   return {
     appId: s.TEAMS_APP_ID,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NoticeKind } from '../types.js';
+import { parseChannelSettings } from '../settings.js';
 
 /** Environment variables the WhatsApp (Cloud API) channel reads; documented in .env.example. */
 export const WHATSAPP_SETTING_KEYS = [
@@ -72,13 +73,7 @@ export interface WhatsAppSettings {
 
 /** Validates the WhatsApp settings; throws a readable error listing every bad variable. */
 export function parseWhatsAppSettings(env: Record<string, string | undefined>): WhatsAppSettings {
-  const picked = Object.fromEntries(WHATSAPP_SETTING_KEYS.map((k) => [k, env[k] === '' ? undefined : env[k]]));
-  const result = whatsappSettingsSchema.safeParse(picked);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || 'whatsapp'}: ${i.message}`).join('; ');
-    throw new Error(`invalid WhatsApp settings: ${issues}`);
-  }
-  const s = result.data;
+  const s = parseChannelSettings(whatsappSettingsSchema, WHATSAPP_SETTING_KEYS, env, 'WhatsApp');
   return {
     accessToken: s.WHATSAPP_ACCESS_TOKEN,
     appSecret: s.WHATSAPP_APP_SECRET,
