@@ -116,6 +116,21 @@ export interface AgentActions {
   listForReporter(channel: string, externalUserId: string, options?: { openOnly?: boolean; limit?: number }): Promise<IncidentView[]>;
 }
 
+/** The person behind a reporter conversation, as agents see them. */
+export interface ReporterDetails {
+  name: string | null;
+  email: string | null;
+  /** The email was vouched for (a platform, a signed identity); a typed one is shown but links nobody. */
+  emailVerified: boolean;
+  /** The newest incident filed from the conversation (`INC-000042`), if any. */
+  incidentNumber: string | null;
+}
+
+export interface ReporterDetailsInput {
+  displayName?: string;
+  email?: string;
+}
+
 /** What the core offers an adapter when it starts. */
 export interface ChannelHost {
   /**
@@ -203,6 +218,15 @@ export interface ChannelHost {
   };
   /** Agent-side incident actions (for channels that are also the agents' workspace). */
   incidents: AgentActions;
+  /**
+   * Name and email of a conversation's reporter, for channels where people may stay anonymous (web chat).
+   * `update` stores what the reporter typed (unverified: shown to agents, used to reach them, never to link
+   * people), tells agents with an internal note on the open incident, and refuses to replace a verified email.
+   */
+  reporters: {
+    describe(conversationId: string): Promise<ReporterDetails>;
+    update(conversationId: string, details: ReporterDetailsInput): Promise<ReporterDetails>;
+  };
   /** The agent override table (display name, email, active flag per channel account), edited by operators. */
   agents: {
     /** The first entry of this channel matching one of `keys` (user id, email), in the order given. */

@@ -35,6 +35,14 @@ const createBody = z
     user: z.string().max(2_000).optional(),
   })
   .strict();
+/** What a visitor may tell about themselves after reporting (shown to agents, never used to link people). */
+export const reporterBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    email: z.email('that does not look like an email address').max(200).optional(),
+  })
+  .strict()
+  .refine((b) => b.name !== undefined || b.email !== undefined, { message: 'send a name, an email, or both' });
 /** Longest message text; the page checks it before sending (served in /config). */
 export const MAX_TEXT_LENGTH = 20_000;
 const messageBody = z
@@ -112,6 +120,18 @@ export function webchatRouter(host: ChannelHost, settings: WebchatSettings, chan
     const after = cursorParam(req.query.after);
     const page = await host.transcript(claims.c, after);
     res.json({ messages: page.messages.map((m) => present(m, attachmentUrl(claims.c, tokenOf(req)))), cursor: String(page.cursor) });
+  });
+
+  // The widget offers anonymous visitors to leave a name and email once their report is filed.
+  router.get('/conversations/:id/reporter', async (req, res) => {
+    const claims = authorize(req, settings.secret, HEADER_ONLY);
+    res.json(await host.reporters.describe(claims.c));
+  });
+
+  router.put('/conversations/:id/reporter', async (req, res) => {
+    const claims = authorize(req, settings.secret, HEADER_ONLY);
+    const body = parse(reporterBody, req.body);
+    res.json(await host.reporters.update(claims.c, { ...(body.name ? { displayName: body.name } : {}), ...(body.email ? { email: body.email } : {}) }));
   });
 
   router.get('/conversations/:id/events', (req, res) => {

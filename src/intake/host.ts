@@ -11,6 +11,7 @@ import { storable, storableText } from '../security/sanitize.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { createOutboxWriter } from '../outbox/writer.js';
 import { createLookups } from './lookups.js';
+import { createReporterDetails } from './reporter-details.js';
 import type { IntakePipeline } from './pipeline.js';
 
 /** The services the core offers channel adapters (see `ChannelHost` in channels/types.ts). */
@@ -31,6 +32,7 @@ export function createChannelHost(deps: {
     // Adapters get a host copy with their own name bound (see app.ts); this default is for tests and tools.
     state: lookups.stateFor('default'),
     incidents: createAgentActions(db, incidents, pipeline, kick),
+    reporters: createReporterDetails(pipeline, incidents, kick),
     agents: createAgentOverrides(db),
     onIncidentChange(listener) {
       incidents.onChange(async (tx, change) => {

@@ -4,7 +4,8 @@ import type { Tx } from '../db/database.js';
 
 /**
  * Finds or creates the person behind a channel account. One person may write from several channels: a
- * platform-verified email links a new account to the existing contact with that email.
+ * platform-verified email links a new account to the existing contact whose email is verified too (an address
+ * a web chat visitor typed links nobody: anyone can type anyone's address).
  *
  * One statement for all accounts resolved at once (first contacts of a batch share it): the existing identity
  * wins; otherwise the contact with the verified email, otherwise a new contact; the identity insert then links
@@ -40,14 +41,14 @@ async function resolveContacts(tx: Tx, accounts: readonly Account[]): Promise<st
      ), existing AS (
        SELECT u.i, ci.contact_id FROM u JOIN channel_identity ci ON ci.channel = u.channel AND ci.external_id = u.external_id
      ), by_email AS (
-       SELECT DISTINCT ON (u.i) u.i, c.id FROM u JOIN contact c ON u.verified AND c.email = u.email
+       SELECT DISTINCT ON (u.i) u.i, c.id FROM u JOIN contact c ON u.verified AND c.email_verified AND c.email = u.email
         WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.i = u.i) ORDER BY u.i, c.created_at
      ), fresh AS MATERIALIZED (
        SELECT u.*, gen_random_uuid() AS new_id FROM u
         WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.i = u.i) AND NOT EXISTS (SELECT 1 FROM by_email b WHERE b.i = u.i)
      ), created AS (
-       INSERT INTO contact (id, display_name, email, locale, created_at, updated_at)
-       SELECT new_id, display_name, email, locale, now(), now() FROM fresh
+       INSERT INTO contact (id, display_name, email, email_verified, locale, created_at, updated_at)
+       SELECT new_id, display_name, email, email IS NOT NULL AND verified, locale, now(), now() FROM fresh
        RETURNING id
      ), linked AS (
        INSERT INTO channel_identity (id, channel, external_id, contact_id, created_at)

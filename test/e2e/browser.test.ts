@@ -56,6 +56,33 @@ describe.skipIf(!haveChromium)('web chat in a real browser', () => {
     await page.close();
   }, 90_000);
 
+  it('after filing, an anonymous reporter is offered to leave an email, once', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.goto(`${t.url}/`);
+    await page.getByTestId('chat-input').fill('My second monitor stays black after docking the laptop');
+    await page.getByTestId('chat-send').click();
+    await page.getByTestId('choice-button').filter({ hasText: 'Yes' }).first().click({ timeout: 15_000 });
+    const offer = page.getByTestId('contact-offer');
+    await offer.waitFor({ timeout: 15_000 });
+    expect(await offer.textContent()).toMatch(/INC-\d{6} is filed/);
+    await page.getByTestId('contact-email').fill('not an address');
+    await page.getByTestId('contact-save').click();
+    await offer.getByText(/name@example\.com/).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-contact-offer.png') });
+    await page.getByTestId('contact-name').fill('Lena Holm');
+    await page.getByTestId('contact-email').fill('lena.holm@example.com');
+    await page.getByTestId('contact-save').click();
+    await page.getByTestId('contact-done').filter({ hasText: 'lena.holm@example.com' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-contact-saved.png') });
+    const contact = await t.frontline.db.prisma.contact.findFirst({ where: { email: 'lena.holm@example.com' } });
+    expect(contact).toMatchObject({ displayName: 'Lena Holm', emailVerified: false });
+    // Reloading the page does not ask again.
+    await page.reload();
+    await page.getByTestId('msg-out').filter({ hasText: /INC-\d{6}/ }).first().waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('contact-offer').count()).toBe(0);
+    await page.close();
+  }, 90_000);
+
   it('works on a phone-sized screen without horizontal scrolling', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     await page.goto(`${t.url}/`);

@@ -122,6 +122,8 @@ export function createApi(baseUrl) {
       const messages = Array.isArray(page?.messages) ? page.messages.map(normalizeMessage).filter(Boolean) : [];
       return { messages, cursor: typeof page?.cursor === 'string' && page.cursor ? page.cursor : after };
     },
+    reporter: (session) => request('GET', conversationPath(session, 'reporter'), { token: session.token }),
+    updateReporter: (session, details) => request('PUT', conversationPath(session, 'reporter'), { token: session.token, json: details }),
     uploadAttachment: (session, file) =>
       request('POST', conversationPath(session, 'attachments'), {
         token: session.token,

@@ -9,6 +9,7 @@ import { startLiveFeed } from './webchat-live.js';
 import { createTranscript } from './webchat-transcript.js';
 import { createComposer } from './webchat-composer.js';
 import { createTranslator } from './webchat-i18n.js';
+import { createContactOffer } from './webchat-contact.js';
 
 const STORAGE_KEY = 'frontline.webchat.session';
 const MAX_SEND_ATTEMPTS = 4;
@@ -141,9 +142,18 @@ const transcript = createTranscript({
   },
 });
 
+const contactOffer = createContactOffer({
+  api,
+  storage,
+  container: $('[data-testid="contact-slot"]'),
+  context: ctx,
+  getSession: () => state.session,
+});
+
 function showMessages(messages, { live }) {
   const newOutbound = transcript.ingest(messages);
   if (live && newOutbound > 0) tellParent('message');
+  if (newOutbound > 0) void contactOffer.check(live ? messages : undefined);
 }
 
 // ---- conversation lifecycle --------------------------------------------------------------------------------
@@ -193,6 +203,7 @@ function resetConversation() {
   state.unsent.clear();
   storage.removeItem(STORAGE_KEY);
   transcript.reset();
+  contactOffer.reset();
   setConnection('online');
   dom.connection.hidden = true;
 }
