@@ -48,7 +48,9 @@ async function resolveContacts(tx: Tx, accounts: readonly Account[]): Promise<st
         WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.i = u.i) AND NOT EXISTS (SELECT 1 FROM by_email b WHERE b.i = u.i)
      ), created AS (
        INSERT INTO contact (id, display_name, email, email_verified, locale, created_at, updated_at)
-       SELECT new_id, display_name, email, email IS NOT NULL AND verified, locale, now(), now() FROM fresh
+       -- Trusted for linking: vouched for by the platform, or the account's own address (an email sender: replies
+       -- reach whoever owns it). An address a web chat visitor typed is neither.
+       SELECT new_id, display_name, email, email IS NOT NULL AND (verified OR external_id = email), locale, now(), now() FROM fresh
        RETURNING id
      ), linked AS (
        INSERT INTO channel_identity (id, channel, external_id, contact_id, created_at)

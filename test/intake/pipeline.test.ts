@@ -47,4 +47,17 @@ describe.each(DB_KINDS)('intake pipeline ($kind)', ({ kind, skip }) => {
     const [ca, cb] = await Promise.all([db.conversation.findUnique({ where: { id: a.conversationId } }), db.conversation.findUnique({ where: { id: b.conversationId } })]);
     expect(ca!.contactId).toBe(cb!.contactId);
   });
+
+  it.skipIf(skip)('a verified email links accounts across channels; an address someone typed links nobody', async () => {
+    const contactOf = async (r: { conversationId: string }) => (await t.frontline.db.prisma.conversation.findUniqueOrThrow({ where: { id: r.conversationId } })).contactId;
+    const as = (m: InboundMessage, channelName: string, user: InboundMessage['user']): InboundMessage => ({ ...m, channel: channelName, user });
+    // A mail's sender: the account is the address itself (replies reach its owner), so it may be linked to.
+    const mail = await channel.host.receive(as(inbound('x1', 'x-1', 'VPN drops'), 'rec', { externalId: 'maria@example.com', email: 'maria@example.com', emailVerified: false }));
+    const chat = await channel.host.receive(as(inbound('x2', 'x-2', 'VPN drops again'), 'rec2', { externalId: 'U-MARIA', email: 'maria@example.com', emailVerified: true }));
+    expect(await contactOf(chat)).toBe(await contactOf(mail));
+    // An account that merely claims an address (typed) neither links nor can be linked to.
+    const typed = await channel.host.receive(as(inbound('x3', 'x-3', 'Printer jam'), 'rec3', { externalId: 'visitor-1', email: 'boss@example.com', emailVerified: false }));
+    const real = await channel.host.receive(as(inbound('x4', 'x-4', 'Laptop slow'), 'rec2', { externalId: 'U-BOSS', email: 'boss@example.com', emailVerified: true }));
+    expect(await contactOf(real)).not.toBe(await contactOf(typed));
+  });
 });
