@@ -90,6 +90,9 @@ export class TeamsAdapter implements ChannelAdapter {
   async health(): Promise<ChannelHealth> {
     if (!this.rt) return { ok: false, detail: 'not started' };
     const mode = this.settings.appId ? 'authenticated' : 'UNAUTHENTICATED (no TEAMS_APP_ID)';
+    // Without a bot token nothing reaches Teams: the credentials are wrong (or the authority is unreachable).
+    const tokenFailure = this.rt.tokens.lastFailure;
+    if (tokenFailure) return { ok: false, detail: `cannot get a bot token: ${tokenFailure}` };
     const dead = Object.entries(await this.rt.connector.dead().catch(() => ({})));
     if (!dead.length) return { ok: true, detail: mode };
     const shown = dead.slice(0, 5).map(([id, reason]) => `${id} (${reason})`).join(', ');
