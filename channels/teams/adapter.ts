@@ -7,7 +7,7 @@ import { ConnectorTokens, teamsActivityCheck, teamsTokenCheck } from './auth.js'
 import { renderActivity } from './cards.js';
 import { TeamsConnector } from './connector.js';
 import { fileDownload, fileUrls } from './links.js';
-import { activitySchema, intakeMembership, intakeMessage, intakeMessageAction } from './intake.js';
+import { activitySchema, intakeEdit, intakeMembership, intakeMessage, intakeMessageAction } from './intake.js';
 import { decodeTeamsThreadKey, encodeTeamsThreadKey, parseTeamsReference, type TeamsReference } from './reference.js';
 import type { TeamsRuntime } from './runtime.js';
 import { parseTeamsSettings, type TeamsSettings } from './settings.js';
@@ -139,6 +139,8 @@ async function handle(rt: TeamsRuntime, req: Request, res: Response): Promise<vo
       await agentMessage(rt, a);
     } else if (a.type === 'message') {
       await intakeMessage(rt, a);
+    } else if ((a.type === 'messageUpdate' || a.type === 'messageDelete') && !isServiceDeskChannel(rt, channelId)) {
+      await intakeEdit(rt, a);
     } else if (a.type === 'conversationUpdate' || a.type === 'installationUpdate') {
       await intakeMembership(rt, a);
     } else if (a.type === 'invoke' && a.name === 'composeExtension/submitAction') {
