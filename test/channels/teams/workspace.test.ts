@@ -78,7 +78,12 @@ for (const { kind, skip } of DB_KINDS) {
       await world.expectPosted(/assigned/, chat);
 
       // Maria is an agent by AAD object id; the override table's display name wins over her Teams name.
-      await upsertAgentOverride(world.app.frontline.db, { channel: 'teams', key: MARIA.aadObjectId, displayName: 'Maria (IT support)' });
+      // (Set through the admin API, which takes an AAD object id as the key; the upper case is how Entra shows it.)
+      const put = await fetch(`${world.app.url}/api/v1/admin/agents/${MARIA.aadObjectId.toUpperCase()}`, {
+        method: 'PUT', headers: { authorization: `Bearer ${world.app.tokens.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: 'teams', displayName: 'Maria (IT support)' }),
+      });
+      expect(put.status).toBe(200);
       await inChain(card, MARIA, mention('Please restart the VPN client.'));
       await world.expectPosted(/^\*\*Maria \(IT support\)\*\* on INC-\d+: Please restart the VPN client/, chat);
 
