@@ -59,8 +59,7 @@ export function cardListener(rt: TeamsRuntime) {
     switch (change.kind) {
       case 'updated': {
         await outbox.edit(cardId, cardOutbound(incident));
-        const parts = Object.entries(change.changes ?? {}).filter(([f]) => !f.endsWith('At') && f !== 'resolution').map(([f, { from, to }]) => `${f} ${String(from ?? '—')} → ${String(to ?? '—')}`);
-        await line(`_${change.actor.replace(/^teams:/, '')}: ${parts.join(', ') || 'updated'}_`);
+        await line(changeSummary(change));
         return;
       }
       case 'reporter_message': {
@@ -132,4 +131,30 @@ export function triageCard(i: IncidentView): Record<string, unknown> {
       showCard('Resolve', { type: 'Input.Text', id: 'resolution', label: 'Resolution', isMultiline: true, isRequired: true }, 'resolve'),
     ],
   };
+}
+
+/** SLA milestones (pseudo-fields `sla` and `slaResponse`) in words agents notice in the reply chain. */
+function slaLine(change: IncidentChangeEvent): string | undefined {
+  const resolution = change.changes?.sla?.to;
+  const response = change.changes?.slaResponse?.to;
+  const i = change.incident;
+  const due = i.resolutionDueAt ? `${i.resolutionDueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'soon';
+  if (resolution === 'breached') return `🚨 **Resolution SLA breached** (${i.priority}): escalating to the next tier.`;
+  if (resolution === 'warning') return `⚠️ **Resolution SLA at 75 %**: due ${due}.`;
+  if (response === 'breached') return `🚨 **First-response SLA breached** (${i.priority}): the reporter has not heard from an agent yet.`;
+  if (response === 'warning') return `⚠️ **First response due soon** (${i.priority}): reply in this chain or take the incident.`;
+  return undefined;
+}
+
+/** One line per change: who changed what. The report's wording is never copied into the chain (the card shows it). */
+export function changeSummary(change: IncidentChangeEvent): string {
+  const sla = slaLine(change);
+  if (sla) return sla;
+  const who = change.actor.replace(/^(teams|slack):/, '');
+  const parts = Object.entries(change.changes ?? {})
+    .filter(([f]) => !f.endsWith('At') && f !== 'resolution' && f !== 'description' && f !== 'sla' && f !== 'slaResponse' && !(f === 'title' && change.incident.confidential))
+    .map(([f, { from, to }]) => `${f} ${String(from ?? '—')} → ${String(to ?? '—')}`);
+  if (change.changes?.description) parts.push('description edited');
+  if (change.changes?.resolution && !change.incident.confidential) parts.push(`resolution: ${String(change.changes.resolution.to)}`);
+  return `_${who}: ${parts.join(', ') || 'updated'}_`;
 }
