@@ -1,12 +1,14 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ChannelHost, ConversationReference, OutboundMessage, SendContext, SendResult } from '../types.js';
 import { ChannelSendError } from '../types.js';
-import { agentMessage, cardListener, isCard, isServiceDeskChannel, sendCardOrLine, updateCard } from './agent.js';
+import { cardListener, isCard, isServiceDeskChannel, sendCardOrLine, updateCard } from './agent.js';
+import { agentMessage } from './agent-actions.js';
 import { ConnectorTokens, teamsActivityCheck, teamsTokenCheck } from './auth.js';
 import { renderActivity } from './cards.js';
 import { TeamsConnector } from './connector.js';
-import { activitySchema, intakeMembership, intakeMessage, intakeMessageAction } from './intake.js';
-import { decodeTeamsThreadKey, encodeTeamsThreadKey, parseTeamsReference } from './reference.js';
+import { fileDownload, fileUrls } from './links.js';
+import { activitySchema, intakeEdit, intakeMembership, intakeMessage, intakeMessageAction } from './intake.js';
+import { decodeTeamsThreadKey, encodeTeamsThreadKey, parseTeamsReference, type TeamsReference } from './reference.js';
 import type { TeamsRuntime } from './runtime.js';
 import { parseTeamsSettings, type TeamsSettings } from './settings.js';
 
@@ -42,6 +44,7 @@ export class TeamsAdapter implements ChannelAdapter {
     const rt: TeamsRuntime = (this.rt = { host, tokens, connector: new TeamsConnector(host, tokens, logger), settings: this.settings, logger, publicUrl: this.publicUrl });
     if (!this.settings.appId) logger.warn('Teams: no TEAMS_APP_ID, inbound requests are NOT authenticated (local development only)');
     const router = Router();
+    router.get('/files/:conversationId/:attachmentId', (req, res, next) => void fileDownload(host)(req, res).catch(next));
     router.post('/messages', teamsTokenCheck(this.settings, logger), express.json({ limit: '1mb' }), teamsActivityCheck(this.settings, logger), (req, res) => void handle(rt, req, res));
     host.mount(TEAMS_MOUNT, router);
     if (this.settings.triageChannels.size || this.settings.restrictedChannel) host.onIncidentChange(cardListener(rt));
@@ -57,13 +60,14 @@ export class TeamsAdapter implements ChannelAdapter {
     return decodeTeamsThreadKey(threadKey);
   }
 
-  async send(stored: ConversationReference, message: OutboundMessage, _context: SendContext): Promise<SendResult> {
+  async send(stored: ConversationReference, message: OutboundMessage, context: SendContext): Promise<SendResult> {
     const rt = this.started();
     const ref = parseTeamsReference(stored);
     // Removed or uninstalled: posting would only earn another 403. Adding the app again revives it.
     if (await rt.connector.isDead(ref.conversationId)) throw new ChannelSendError('Teams: the bot is no longer in this conversation', { retryable: false, unreachable: true });
     try {
-      const render = () => renderActivity(message, { publicUrl: rt.publicUrl }) as never;
+      const urls = await this.fileUrls(ref, message, context.conversationId);
+      const render = () => renderActivity(message, { publicUrl: rt.publicUrl, fileUrls: urls }) as never;
       const id = ref.card ? await sendCardOrLine(rt, ref, message, render) : await rt.connector.send(ref, render());
       return id ? { externalId: id } : {};
     } catch (err) {
@@ -71,12 +75,12 @@ export class TeamsAdapter implements ChannelAdapter {
     }
   }
 
-  async update(stored: ConversationReference, externalId: string, message: OutboundMessage, _context?: SendContext): Promise<SendResult> {
+  async update(stored: ConversationReference, externalId: string, message: OutboundMessage, context?: SendContext): Promise<SendResult> {
     const rt = this.started();
     const ref = parseTeamsReference(stored);
     try {
       if (isCard(ref, message)) await updateCard(rt, ref, externalId, message);
-      else await rt.connector.update(ref, externalId, renderActivity(message, { publicUrl: rt.publicUrl }) as never);
+      else await rt.connector.update(ref, externalId, renderActivity(message, { publicUrl: rt.publicUrl, fileUrls: await this.fileUrls(ref, message, context?.conversationId) }) as never);
       return { externalId };
     } catch (err) {
       throw await rt.connector.toSendError(err, ref);
@@ -90,10 +94,29 @@ export class TeamsAdapter implements ChannelAdapter {
   async health(): Promise<ChannelHealth> {
     if (!this.rt) return { ok: false, detail: 'not started' };
     const mode = this.settings.appId ? 'authenticated' : 'UNAUTHENTICATED (no TEAMS_APP_ID)';
+    // Without a bot token nothing reaches Teams: the credentials are wrong (or the authority is unreachable).
+    const tokenFailure = this.rt.tokens.lastFailure;
+    if (tokenFailure) return { ok: false, detail: `cannot get a bot token: ${tokenFailure}` };
     const dead = Object.entries(await this.rt.connector.dead().catch(() => ({})));
     if (!dead.length) return { ok: true, detail: mode };
     const shown = dead.slice(0, 5).map(([id, reason]) => `${id} (${reason})`).join(', ');
     return { ok: true, detail: `${mode}; ${dead.length} conversation(s) unreachable: ${shown}${dead.length > 5 ? ', …' : ''}` };
+  }
+
+  /**
+   * Signed links for the message's stored files. They live in the reporter's conversation: the one this message
+   * goes to, or — for a line in a triage card's chain — the conversation the incident was reported from.
+   */
+  private async fileUrls(ref: TeamsReference, message: OutboundMessage, conversationId: string | undefined): Promise<Map<string, string>> {
+    const rt = this.started();
+    if (!message.attachments?.length) return new Map();
+    let owner = conversationId;
+    if (ref.card && message.incidentNumber) {
+      const incident = await rt.host.incidents.get(message.incidentNumber);
+      const match = incident?.originChannel ? await rt.host.conversations.findByIncidentNumber(incident.originChannel, Number(message.incidentNumber.replace(/\D/g, ''))) : undefined;
+      owner = match?.conversationId;
+    }
+    return fileUrls(rt.host, rt.publicUrl, owner, message.attachments);
   }
 
   private started(): TeamsRuntime {
@@ -116,6 +139,8 @@ async function handle(rt: TeamsRuntime, req: Request, res: Response): Promise<vo
       await agentMessage(rt, a);
     } else if (a.type === 'message') {
       await intakeMessage(rt, a);
+    } else if ((a.type === 'messageUpdate' || a.type === 'messageDelete') && !isServiceDeskChannel(rt, channelId)) {
+      await intakeEdit(rt, a);
     } else if (a.type === 'conversationUpdate' || a.type === 'installationUpdate') {
       await intakeMembership(rt, a);
     } else if (a.type === 'invoke' && a.name === 'composeExtension/submitAction') {

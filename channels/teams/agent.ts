@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncidentChangeEvent, IncidentPatchInput, IncidentView, OutboundMessage, OutboxWriter } from '../types.js';
+import type { IncidentChangeEvent, IncidentView, OutboundMessage, OutboxWriter } from '../types.js';
 import { ADAPTIVE_CARD } from './cards.js';
-import { stripMentions, type TeamsActivity } from './intake.js';
 import { encodeTeamsThreadKey, type TeamsReference, toConversationReference } from './reference.js';
 import type { TeamsRuntime } from './runtime.js';
 
@@ -10,16 +9,14 @@ import type { TeamsRuntime } from './runtime.js';
  * channel of its assignment group (TEAMS_TRIAGE_CHANNELS), edited in place on every change; buttons Take,
  * Pending, Escalate, Priority, Assign, Resolve; replies in the card's reply chain (with an @mention, as Teams
  * delivers channel messages to bots) reach the reporter, `note:` ones stay internal.
- * Everyone in a triage channel may act (Teams only lets members see it); the actor is recorded by name.
+ * Who may act, and the agents' actions themselves, are in agent-actions.ts and directory.ts.
  */
 export const CARD_LINK = 'teams.card';
 export const CARD_CHANNEL_LINK = 'teams.card.channel';
 const cardKey = (incidentId: string) => `card:${incidentId}`;
-const incidentOfCard = (cardActivityId: string) => `card-of:${cardActivityId}`;
+export const incidentOfCard = (cardActivityId: string) => `card-of:${cardActivityId}`;
 /** Marks changes made from a card's reply chain, so they are not echoed back into it. */
 export const origin = new AsyncLocalStorage<{ incidentId: string }>();
-
-const TIERS = ['L1', 'L2', 'L3'] as const;
 
 export function triageChannelFor(rt: TeamsRuntime, incident: IncidentView): string | undefined {
   if (incident.confidential) return rt.settings.restrictedChannel; // never a general triage channel
@@ -62,13 +59,20 @@ export function cardListener(rt: TeamsRuntime) {
     switch (change.kind) {
       case 'updated': {
         await outbox.edit(cardId, cardOutbound(incident));
-        const parts = Object.entries(change.changes ?? {}).filter(([f]) => !f.endsWith('At') && f !== 'resolution').map(([f, { from, to }]) => `${f} ${String(from ?? '—')} → ${String(to ?? '—')}`);
-        await line(`_${change.actor.replace(/^teams:/, '')}: ${parts.join(', ') || 'updated'}_`);
+        await line(changeSummary(change));
         return;
       }
-      case 'reporter_message':
-        await line(incident.confidential ? 'The reporter added information (confidential: read it in Frontline).' : `**${incident.reporter.name ?? 'Reporter'}:** ${change.text ?? '(files)'}`);
+      case 'reporter_message': {
+        if (incident.confidential) {
+          await line('The reporter added information (confidential: read it in Frontline).');
+          return;
+        }
+        // The reporter's files go along as signed download links (see links.ts).
+        const files = change.attachments?.filter((f) => f.id) ?? [];
+        const text = `**${incident.reporter.name ?? 'Reporter'}:** ${change.text || `sent ${files.length === 1 ? 'a file' : `${files.length} files`}`}`;
+        await outbox.post(target, { text, author: { kind: 'bot' }, incidentNumber: incident.number, ...(files.length ? { attachments: files } : {}) });
         return;
+      }
       case 'reply':
       case 'note':
         if (origin.getStore()?.incidentId === incident.id || incident.confidential) return;
@@ -129,48 +133,28 @@ export function triageCard(i: IncidentView): Record<string, unknown> {
   };
 }
 
-/** A message in a triage channel: a card button, or an @mention reply in a card's reply chain. */
-export async function agentMessage(rt: TeamsRuntime, a: TeamsActivity): Promise<void> {
-  const name = a.from.name || a.from.id;
-  const actor = `teams:${name}`;
-  const v = (a.value ?? {}) as Record<string, unknown>;
-  const eventId = `agent:${a.id ?? ''}`;
-  const run = async (fn: () => Promise<unknown>, incidentId?: string) => {
-    try {
-      await (incidentId ? origin.run({ incidentId }, fn) : fn());
-    } catch (err) {
-      rt.logger.warn({ err }, 'Teams: agent action failed');
-      const ref: TeamsReference = { serviceUrl: a.serviceUrl, conversationId: a.conversation.id, kind: 'channel' };
-      await rt.connector.send(ref, { type: 'message', text: `That did not work: ${err instanceof Error ? err.message : String(err)}` }).catch(() => {});
-    }
-  };
-  if (v.frontline === 'agent' && typeof v.number === 'string') {
-    const number = v.number;
-    let patch: IncidentPatchInput | undefined;
-    switch (v.action) {
-      case 'take': patch = { assignee: name }; break;
-      case 'pending': patch = { status: 'pending' }; break;
-      case 'priority': patch = typeof v.priority === 'string' && /^P[1-5]$/.test(v.priority) ? { priority: v.priority as IncidentPatchInput['priority'] } : undefined; break;
-      case 'assign': patch = typeof v.assignee === 'string' && v.assignee.trim() ? { assignee: v.assignee.trim() } : undefined; break;
-      case 'resolve': patch = typeof v.resolution === 'string' && v.resolution.trim() ? { status: 'resolved', resolution: v.resolution.trim() } : undefined; break;
-      case 'escalate': {
-        const i = await rt.host.incidents.get(number);
-        patch = { tier: TIERS[Math.min(TIERS.indexOf((i?.tier ?? 'L1') as (typeof TIERS)[number]) + 1, TIERS.length - 1)]! };
-        break;
-      }
-      default:
-    }
-    if (patch) await run(() => rt.host.incidents.update(number, patch, actor, { eventId }));
-    return;
-  }
-  const root = /;messageid=(.+)$/.exec(a.conversation.id)?.[1];
-  const number = root ? await rt.host.state.get<string>(incidentOfCard(root)) : undefined;
-  if (!number) return; // chatter outside a card's reply chain
-  const text = stripMentions(a);
-  if (!text) return;
-  const incident = await rt.host.incidents.get(number);
-  const prefix = rt.settings.notePrefix.toLowerCase();
-  const internal = text.toLowerCase().startsWith(prefix);
-  const body = internal ? text.slice(prefix.length).trim() : text;
-  await run(() => rt.host.incidents.comment(number, { text: body, author: name, internal, eventId }), incident?.id);
+/** SLA milestones (pseudo-fields `sla` and `slaResponse`) in words agents notice in the reply chain. */
+function slaLine(change: IncidentChangeEvent): string | undefined {
+  const resolution = change.changes?.sla?.to;
+  const response = change.changes?.slaResponse?.to;
+  const i = change.incident;
+  const due = i.resolutionDueAt ? `${i.resolutionDueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'soon';
+  if (resolution === 'breached') return `🚨 **Resolution SLA breached** (${i.priority}): escalating to the next tier.`;
+  if (resolution === 'warning') return `⚠️ **Resolution SLA at 75 %**: due ${due}.`;
+  if (response === 'breached') return `🚨 **First-response SLA breached** (${i.priority}): the reporter has not heard from an agent yet.`;
+  if (response === 'warning') return `⚠️ **First response due soon** (${i.priority}): reply in this chain or take the incident.`;
+  return undefined;
+}
+
+/** One line per change: who changed what. The report's wording is never copied into the chain (the card shows it). */
+export function changeSummary(change: IncidentChangeEvent): string {
+  const sla = slaLine(change);
+  if (sla) return sla;
+  const who = change.actor.replace(/^(teams|slack):/, '');
+  const parts = Object.entries(change.changes ?? {})
+    .filter(([f]) => !f.endsWith('At') && f !== 'resolution' && f !== 'description' && f !== 'sla' && f !== 'slaResponse' && !(f === 'title' && change.incident.confidential))
+    .map(([f, { from, to }]) => `${f} ${String(from ?? '—')} → ${String(to ?? '—')}`);
+  if (change.changes?.description) parts.push('description edited');
+  if (change.changes?.resolution && !change.incident.confidential) parts.push(`resolution: ${String(change.changes.resolution.to)}`);
+  return `_${who}: ${parts.join(', ') || 'updated'}_`;
 }

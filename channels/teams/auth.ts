@@ -1,10 +1,14 @@
-import { type AuthConfiguration, authorizeJWT, MsalTokenProvider, type Request as AgentsRequest } from '@microsoft/agents-hosting';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfidentialClientApplication, type NodeAuthOptions } from '@azure/msal-node';
+import { type AuthConfiguration, authorizeJWT, type Request as AgentsRequest } from '@microsoft/agents-hosting';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { ChannelSendError } from '../types.js';
 import type { TeamsSettings } from './settings.js';
 
-/** The scope of tokens the bot presents to the Bot Connector. */
-export const CONNECTOR_SCOPE = 'https://api.botframework.com/.default';
+/** The scope of tokens the bot presents to the Bot Connector (the US government cloud has its own). */
+export const connectorScope = (authority: string) => (/login\.microsoftonline\.us/i.test(authority) ? 'https://api.botframework.us/.default' : 'https://api.botframework.com/.default');
 
 /** The SDK's connection settings for this bot: token validation inbound, MSAL client credentials outbound. */
 export function authConfiguration(s: TeamsSettings): AuthConfiguration {
@@ -85,15 +89,60 @@ function refuse(res: Response, status: number, message: string): void {
 
 const sameUrl = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();
 
-/** Bearer tokens for calls to the Bot Connector (none without an app id: local development and the emulator). */
+/** Entra hosts MSAL knows (their metadata is built in); any other authority is trusted because it is configured. */
+const MICROSOFT_AUTHORITY = /(^|\.)(login\.microsoftonline\.(com|us|de)|login\.microsoft\.com|login\.windows\.net|login\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn|login\.usgovcloudapi\.net|sts\.windows\.net)$/i;
+
+/**
+ * Bearer tokens for calls to the Bot Connector: MSAL client credentials (the app's secret, or a signed assertion
+ * with its certificate), cached by MSAL until shortly before expiry. None without an app id (local development).
+ *
+ * MSAL is used directly rather than through the SDK's MsalTokenProvider because that one offers no
+ * `knownAuthorities`: for an authority MSAL does not know (a private sovereign endpoint, a local test issuer) it
+ * first asks login.microsoftonline.com to vouch for it, which an offline or air-gapped install cannot reach.
+ * Multi-tenant bots get their tokens from the `botframework.com` tenant, single-tenant ones from their own.
+ */
 export class ConnectorTokens {
-  private readonly provider = new MsalTokenProvider();
-  private readonly config: AuthConfiguration;
+  private client: ConfidentialClientApplication | undefined;
+  private readonly scope: string;
   constructor(private readonly s: TeamsSettings) {
-    this.config = authConfiguration(s);
+    this.scope = connectorScope(s.authority);
   }
-  async token(): Promise<string> {
-    if (!this.s.appId) return '';
-    return this.provider.getAccessToken(this.config, CONNECTOR_SCOPE); // MSAL caches until shortly before expiry
+
+  /** Why the last token request failed (shown by /readyz), cleared by the next success. */
+  lastFailure: string | undefined;
+
+  private inFlight: Promise<string> | undefined;
+
+  token(): Promise<string> {
+    if (!this.s.appId) return Promise.resolve('');
+    // Concurrent first calls (typing indicator, roster lookup, reply) share one request; MSAL's cache serves the rest.
+    this.inFlight ??= this.acquire(this.s.appId).finally(() => (this.inFlight = undefined));
+    return this.inFlight;
   }
+
+  private async acquire(appId: string): Promise<string> {
+    try {
+      this.client ??= new ConfidentialClientApplication({ auth: msalAuth(this.s, appId) });
+      const result = await this.client.acquireTokenByClientCredential({ scopes: [this.scope] });
+      if (!result?.accessToken) throw new Error('the token endpoint returned no access token');
+      this.lastFailure = undefined;
+      return result.accessToken;
+    } catch (err) {
+      this.lastFailure = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
+      // Retryable for the outbox: a token endpoint hiccup heals; a wrong secret shows on /readyz meanwhile.
+      throw new ChannelSendError(`Teams: no bot token from ${this.s.authority} (${this.lastFailure})`, { retryable: true, cause: err });
+    }
+  }
+}
+
+function msalAuth(s: TeamsSettings, clientId: string): NodeAuthOptions {
+  const tenant = s.tenantId && s.tenantId !== 'common' ? s.tenantId : 'botframework.com';
+  const host = new URL(s.authority).host;
+  const auth: NodeAuthOptions = { clientId, authority: `${s.authority}/${tenant}`, knownAuthorities: MICROSOFT_AUTHORITY.test(new URL(s.authority).hostname) ? [] : [host] };
+  if (s.appPassword) return { ...auth, clientSecret: s.appPassword };
+  // Certificate: Entra identifies it by its SHA-256 thumbprint (x5t#S256) and checks the assertion's signature.
+  const pem = readFileSync(s.certPemFile!, 'utf8');
+  const cert = new X509Certificate(pem);
+  const privateKey = createPrivateKey(readFileSync(s.certKeyFile!)).export({ format: 'pem', type: 'pkcs8' }).toString();
+  return { ...auth, clientCertificate: { thumbprintSha256: createHash('sha256').update(cert.raw).digest('hex'), privateKey, x5c: pem } };
 }

@@ -30,9 +30,11 @@ export function attributedText(message: OutboundMessage): string {
   return message.text.startsWith(name) ? `**${name}**${message.text.slice(name.length)}` : `**${name}:** ${message.text}`;
 }
 
-export function renderActivity(message: OutboundMessage, options: { publicUrl?: string } = {}): TeamsActivityOut {
-  const text = attributedText(message);
-  const files = message.attachments?.length ? fileLinks(message.attachments, options.publicUrl) : [];
+export function renderActivity(message: OutboundMessage, options: { publicUrl?: string; fileUrls?: ReadonlyMap<string, string> } = {}): TeamsActivityOut {
+  const files = message.attachments?.length ? fileLinks(message.attachments, options) : [];
+  // A file without a link (no PUBLIC_URL) is at least named, never silently dropped.
+  const unlinked = (message.attachments ?? []).filter((f) => !files.some((b) => b.title === fileTitle(f)));
+  const text = attributedText(message) + (unlinked.length ? `\n\n${unlinked.map((f) => `📎 ${f.filename} (kept by the service desk)`).join('\n')}` : '');
   if (!message.choices?.length && !files.length) return { type: 'message', text, textFormat: 'markdown' };
   const body: Element[] = [];
   if (message.incidentNumber) body.push({ type: 'TextBlock', text: message.incidentNumber, weight: 'Bolder', size: 'Small', isSubtle: true });
@@ -74,10 +76,15 @@ function formAction(form: ConfirmForm, question: string): Element {
   };
 }
 
-function fileLinks(files: AttachmentRef[], publicUrl: string | undefined): Element[] {
+const fileTitle = (f: AttachmentRef) => `📎 ${f.filename}`.slice(0, 80);
+
+/** Link buttons: our signed download link for a stored file, else the file's own absolute URL. */
+function fileLinks(files: AttachmentRef[], options: { publicUrl?: string; fileUrls?: ReadonlyMap<string, string> }): Element[] {
+  const { publicUrl, fileUrls } = options;
   return files.flatMap((f) => {
-    const url = f.url && /^https?:/i.test(f.url) ? f.url : f.url && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${f.url.startsWith('/') ? '' : '/'}${f.url}` : undefined;
-    return url ? [{ type: 'Action.OpenUrl', title: `📎 ${f.filename}`.slice(0, 80), url }] : [];
+    const signed = f.id ? fileUrls?.get(f.id) : undefined;
+    const url = signed ?? (f.url && /^https?:/i.test(f.url) ? f.url : f.url && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${f.url.startsWith('/') ? '' : '/'}${f.url}` : undefined);
+    return url ? [{ type: 'Action.OpenUrl', title: fileTitle(f), url }] : [];
   });
 }
 

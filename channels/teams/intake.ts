@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AttachmentRef, InboundMessage } from '../types.js';
 import { answeredActivity, readSubmit } from './cards.js';
 import { download, inboundFiles, refusal } from './files.js';
-import { channelThreadId, encodeTeamsThreadKey, type TeamsReference, toConversationReference } from './reference.js';
+import { channelThreadId, encodeTeamsThreadKey, parseTeamsReference, type TeamsReference, toConversationReference } from './reference.js';
 import type { TeamsRuntime } from './runtime.js';
 
 /** The fields of a Bot Framework activity we rely on (Teams sends many more). */
@@ -139,6 +140,25 @@ export async function receive(rt: TeamsRuntime, a: TeamsActivity, ref: TeamsRefe
     ...(locale ? { locale } : {}),
     ...(a.timestamp ? { occurredAt: new Date(a.timestamp) } : {}),
   });
+}
+
+/**
+ * A reporter edited (`messageUpdate`, eventType `editMessage`) or deleted (`messageDelete`, `softDeleteMessage`)
+ * a message the bot received. Teams cannot un-send what the service desk already has, so an edit is passed on
+ * as a correction and a deletion is noted; the original stays on the incident's timeline. Only messages we
+ * recorded count (an edit never opens a conversation); each edit text and each deletion has one effect.
+ */
+export async function intakeEdit(rt: TeamsRuntime, a: TeamsActivity): Promise<void> {
+  const kind = a.channelData?.eventType;
+  const deleted = a.type === 'messageDelete';
+  if (!a.id || (deleted ? kind && kind !== 'softDeleteMessage' : kind && kind !== 'editMessage')) return; // e.g. undeleteMessage
+  const original = await rt.host.conversations.findByMessageExternalIds('teams', [a.id]);
+  if (!original) return;
+  const ref = { ...parseTeamsReference(original.reference), user: a.from.id };
+  const text = deleted ? '(I deleted my earlier message.)' : stripMentions(a);
+  if (!text) return;
+  const eventId = deleted ? `delete:${a.id}` : `edit:${a.id}:${createHash('sha256').update(text).digest('base64url').slice(0, 16)}`;
+  await receive(rt, { ...a, attachments: [] }, ref, { eventId, text: deleted ? text : `Correction: ${text}` });
 }
 
 /**

@@ -18,6 +18,8 @@ export const TEAMS_SETTING_KEYS = [
   'TEAMS_RESTRICTED_CHANNEL',
   'TEAMS_SERVICE_URL',
   'TEAMS_NOTE_PREFIX',
+  'TEAMS_AGENT_USERS',
+  'TEAMS_AGENT_NAMES',
 ] as const;
 
 /** `key=value,key=value` → Map (keys lowercased): assignment group → Teams channel id. */
@@ -74,6 +76,10 @@ export const teamsSettingsSchema = z
     /** Where proactive posts into triage channels go before the team has sent the bot anything. */
     TEAMS_SERVICE_URL: z.url().default('https://smba.trafficmanager.net/teams/'),
     TEAMS_NOTE_PREFIX: z.string().min(1).default('note:'),
+    /** AAD object ids or emails of the agents who may act on triage cards; empty: anyone in a triage channel. */
+    TEAMS_AGENT_USERS: list,
+    /** Name reporters see for an agent, by AAD object id or email. */
+    TEAMS_AGENT_NAMES: pairs('TEAMS_AGENT_NAMES'),
   })
   .superRefine((s, ctx) => {
     if (!s.TEAMS_APP_ID && !s.TEAMS_ENABLED) ctx.addIssue({ code: 'custom', path: ['TEAMS_APP_ID'], message: 'set TEAMS_APP_ID (or TEAMS_ENABLED=true for unauthenticated local development)' });
@@ -98,6 +104,10 @@ export interface TeamsSettings {
   restrictedChannel: string | undefined;
   serviceUrl: string;
   notePrefix: string;
+  /** Lowercased AAD object ids and emails. */
+  agentUsers: readonly string[];
+  /** Keyed by lowercased AAD object id or email. */
+  agentNames: ReadonlyMap<string, string>;
 }
 
 /** Validates the Teams settings; throws a readable error listing every bad variable. */
@@ -119,5 +129,7 @@ export function parseTeamsSettings(env: Record<string, string | undefined>): Tea
     restrictedChannel: s.TEAMS_RESTRICTED_CHANNEL,
     serviceUrl: s.TEAMS_SERVICE_URL,
     notePrefix: s.TEAMS_NOTE_PREFIX,
+    agentUsers: s.TEAMS_AGENT_USERS.map((u) => u.toLowerCase()),
+    agentNames: s.TEAMS_AGENT_NAMES,
   };
 }

@@ -9,8 +9,12 @@ export interface AgentOverrideInput {
   active?: boolean;
 }
 
-/** Keys are user ids as given, emails lowercased, so `Maria@Example.com` and `maria@example.com` are one entry. */
-export const normaliseAgentKey = (key: string) => (key.includes('@') ? key.trim().toLowerCase() : key.trim());
+/**
+ * Keys are user ids as given, emails and GUIDs (Teams AAD object ids) lowercased, so `Maria@Example.com` and
+ * `maria@example.com` are one entry.
+ */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const normaliseAgentKey = (key: string) => (key.includes('@') || GUID.test(key.trim()) ? key.trim().toLowerCase() : key.trim());
 
 /** The agent override table as the channels see it (read-only). */
 export function createAgentOverrides(db: Database): ChannelHost['agents'] {

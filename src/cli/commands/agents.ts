@@ -22,7 +22,7 @@ export function registerAgentCommands(program: Command, open: () => Promise<Data
     });
   agents
     .command('set <key>')
-    .description('add or change an override; <key> is a Slack user id (U…) or an email address')
+    .description('add or change an override; <key> is a Slack user id (U…), a Teams AAD object id or an email address')
     .option('--name <displayName>', 'the name reporters see')
     .option('--email <email>', "the agent's email")
     .option('--inactive', 'refuse this account on cards, even when an agent group includes it')

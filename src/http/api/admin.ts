@@ -16,7 +16,8 @@ export const agentBody = z
     active: z.boolean().optional(),
   })
   .strict();
-const agentKey = z.string().trim().min(2).max(320).regex(/^([UW][A-Z0-9]+|[^\s@]+@[^\s@]+)$/, 'a Slack user id (U…/W…) or an email address');
+// Teams accounts are keyed by their AAD object id (a GUID).
+const agentKey = z.string().trim().min(2).max(320).regex(/^([UW][A-Z0-9]+|[^\s@]+@[^\s@]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, 'a Slack user id (U…/W…), a Teams AAD object id or an email address');
 
 /** Operator endpoints: dead letters (inspect, retry), API tokens and the agent override table. Admin only. */
 export function adminRouter(db: Database, onCommitted: () => void): Router {
@@ -65,7 +66,7 @@ export function adminRouter(db: Database, onCommitted: () => void): Router {
 
   router.put('/agents/:key', async (req, res) => {
     const key = agentKey.safeParse(req.params.key);
-    if (!key.success) throw new FrontlineError('BAD_REQUEST', 'key must be a Slack user id (U…/W…) or an email address');
+    if (!key.success) throw new FrontlineError('BAD_REQUEST', 'key must be a Slack user id (U…/W…), a Teams AAD object id or an email address');
     const body = parseRequest(agentBody, req.body);
     res.json(await upsertAgentOverride(db, { key: key.data, ...body }));
   });

@@ -64,6 +64,23 @@ for (const { kind, skip } of DB_KINDS) {
       expect(await world.app.frontline.db.prisma.incident.findFirst({ where: { number: Number(number.slice(4)) } })).toMatchObject({ status: 'resolved', resolution: 'Installed VPN client 5.3' });
     });
 
+    it('SLA milestones show in the card\'s chain in words agents notice; a resolution\'s wording and description edits are not copied', async () => {
+      const vera = world.newUser('Vera');
+      const chat = world.personalConversation(vera);
+      await world.dm(vera, 'The finance app answers error 500');
+      await world.click(vera, await world.expectPosted(/Shall I go ahead/, chat), 'yes');
+      const number = /INC-\d+/.exec((await world.expectPosted(/Your incident is INC-\d+/, chat)).activity.text!)![0];
+      const card = await eventually(async () => world.connector.posted.find((p) => p.conversationId === TRIAGE && p.kind === 'send' && JSON.stringify(p.activity).includes(number)), 10_000, 'triage card');
+      const { incidents, pipeline } = world.app.frontline;
+      await pipeline.transaction((tx) => incidents.recordSla(tx, number, 'warning', 'sla', new Date(), 'response'));
+      await world.expectPosted(/First response due soon\*\* \(P\d\): reply in this chain/, `${TRIAGE};messageid=${card.id}`);
+      await pipeline.transaction((tx) => incidents.recordSla(tx, number, 'breached', 'sla', new Date(), 'resolution'));
+      await world.expectPosted(/Resolution SLA breached/, `${TRIAGE};messageid=${card.id}`);
+      await pipeline.transaction((tx) => incidents.update(tx, number, { description: 'The finance app answers error 500 since 9:00 for everyone in Oslo' }, 'api:ops'));
+      await world.expectPosted(/ops: description edited/, `${TRIAGE};messageid=${card.id}`);
+      expect(world.connector.messages(`${TRIAGE};messageid=${card.id}`).some((m) => /since 9:00/.test(m.activity.text ?? ''))).toBe(false);
+    });
+
     it('cards go to the assignment group\'s channel; confidential incidents only to the restricted channel, without details', async () => {
       const { frontline } = world.app;
       const ida = world.newUser('Ida');

@@ -117,6 +117,37 @@ for (const { kind, skip } of DB_KINDS) {
       expect(events.rows[0].n).toBe(1);
     });
 
+    it('a reporter\'s edit reaches the incident as a correction and a deletion is noted, each once; edits of unknown messages and undeletes do nothing', async () => {
+      const lea = world.newUser('Lea');
+      const chat = world.personalConversation(lea);
+      await world.dm(lea, 'Teams calls drop after a minute');
+      await world.click(lea, await world.expectPosted(/Shall I go ahead/, chat), 'yes');
+      const number = Number(/INC-(\d+)/.exec((await world.expectPosted(/Your incident is INC-/, chat)).activity.text!)![1]);
+      const later = world.personalMessage(lea, 'It happens on the office wifi only');
+      await world.post(later);
+      const events = async () => (await world.app.frontline.db.prisma.incidentEvent.findMany({ where: { incident: { number }, type: 'reporter_message' }, orderBy: { createdAt: 'asc' } })).map((e) => e.body);
+      await eventually(async () => (await events()).length === 1, 5_000, 'the follow-up on the incident');
+
+      // Teams sends an edit as messageUpdate (eventType editMessage) with the message's own id and the new text.
+      const edit = { ...later, type: 'messageUpdate', text: 'It happens on the office wifi and at home', channelData: { tenant: { id: TENANT }, eventType: 'editMessage' } };
+      expect((await world.post(edit)).status).toBe(200);
+      expect((await world.post(edit)).status).toBe(200); // redelivered
+      const remove = { ...later, type: 'messageDelete', text: undefined, channelData: { tenant: { id: TENANT }, eventType: 'softDeleteMessage' } };
+      expect((await world.post(remove)).status).toBe(200);
+      expect((await world.post(remove)).status).toBe(200);
+      expect((await world.post({ ...remove, type: 'messageUpdate', channelData: { tenant: { id: TENANT }, eventType: 'undeleteMessage' } })).status).toBe(200);
+      await eventually(async () => (await events()).length === 3, 5_000, 'correction and deletion on the timeline');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await events()).toEqual(['It happens on the office wifi only', 'Correction: It happens on the office wifi and at home', '(I deleted my earlier message.)']);
+
+      // An edit of a message Frontline never received opens nothing.
+      const stranger = world.newUser('Stranger');
+      const unknown = { ...world.personalMessage(stranger, 'edited text'), type: 'messageUpdate', channelData: { tenant: { id: TENANT }, eventType: 'editMessage' } };
+      expect((await world.post(unknown)).status).toBe(200);
+      const opened = await world.app.frontline.db.pool.query(`SELECT count(*)::int AS n FROM conversation WHERE thread_key = $1`, [`teams:${world.personalConversation(stranger)}`]);
+      expect(opened.rows[0].n).toBe(0);
+    });
+
     it('the "Report as incident" message action files the chosen message\'s text and link from a 1:1 chat', async () => {
       const kim = world.newUser('Kim');
       const invoke = {
