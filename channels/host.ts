@@ -213,9 +213,33 @@ export interface ChannelHost {
    * commits with the change (e.g. post or update a triage card, mirror a reporter's message into its thread).
    */
   onIncidentChange(listener: (change: IncidentChangeEvent, outbox: OutboxWriter) => Promise<void>): void;
+  /**
+   * Durable per-channel binary values shared by every instance, too large for `state` (e.g. the whatsapp-web.js
+   * session archive). Keys are the channel's own.
+   */
+  blobs: {
+    get(key: string): Promise<Buffer | undefined>;
+    set(key: string, data: Buffer): Promise<void>;
+    delete(key: string): Promise<void>;
+  };
+  /**
+   * Queues an alert for the service desk's operators (a channel needs a person, e.g. a new QR scan) through the
+   * outbox, once per `key`: to each `channel:address` target (e.g. `email:ops@example.com`) on a running channel
+   * that can start a conversation. Resolves with the targets it was queued for.
+   */
+  alertOperators(alert: OperatorAlert): Promise<string[]>;
   /** Mounts the adapter's HTTP routes (webhooks, widget assets) under the shared server. */
   mount(path: string, handler: RequestHandler | Router): void;
   logger: Logger;
+}
+
+/** An operator alert; `key` makes it once-only (a repeated call with the same key queues nothing). */
+export interface OperatorAlert {
+  key: string;
+  title: string;
+  text: string;
+  /** `channel:address` targets, e.g. `email:ops@example.com`. */
+  to: readonly string[];
 }
 
 /** A failing address: since when, the last failure (enhanced status such as `5.1.1`, diagnostic text) and how often. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ChannelHost, ConversationReference, OutboundMessage, SendContext, SendResult } from '../types.js';
 import { ChannelSendError } from '../types.js';
-import { MAX_TEXT } from './compose.js';
+import { MAX_TEXT } from '../whatsapp-common/compose.js';
 import { REENGAGEMENT_NEEDED, toSendError, WhatsAppHealth } from './errors.js';
 import { GraphClient, GraphError } from './graph-client.js';
 import { HeldMessages, type HeldState } from './held.js';

@@ -1,5 +1,5 @@
 import type { Express, RequestHandler, Router } from 'express';
-import type { AttachmentRef, ChannelHost, Choice, TranscriptMessage } from '../../channels/types.js';
+import type { AttachmentRef, ChannelAdapter, ChannelHost, Choice, TranscriptMessage } from '../../channels/types.js';
 import { type Database, Prisma, type Tx } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { createAgentActions } from '../agents/actions.js';
@@ -11,6 +11,8 @@ import { storable, storableText } from '../security/sanitize.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { createOutboxWriter } from '../outbox/writer.js';
 import { createLookups } from './lookups.js';
+import { createBlobStore } from './blobs.js';
+import { createOperatorAlerts } from '../notifications/operator-alerts.js';
 import type { IntakePipeline } from './pipeline.js';
 
 /** The services the core offers channel adapters (see `ChannelHost` in channels/types.ts). */
@@ -21,6 +23,8 @@ export function createChannelHost(deps: {
   incidents: IncidentService;
   app: Express;
   logger: Logger;
+  /** The running channels, for operator alerts (filled as adapters start). */
+  channels?: ReadonlyMap<string, ChannelAdapter>;
 }): ChannelHost {
   const { db, pipeline, dispatcher, app, incidents } = deps;
   const kick = () => dispatcher.kick();
@@ -32,6 +36,9 @@ export function createChannelHost(deps: {
     state: lookups.stateFor('default'),
     incidents: createAgentActions(db, incidents, pipeline, kick),
     agents: createAgentOverrides(db),
+    // Bound per adapter like `state` (see app.ts).
+    blobs: createBlobStore(db, 'default'),
+    alertOperators: createOperatorAlerts({ transaction: (fn) => pipeline.transaction(fn), channels: deps.channels ?? new Map(), logger: deps.logger, kick }),
     onIncidentChange(listener) {
       incidents.onChange(async (tx, change) => {
         const incident = await toChannelIncidentView(tx, change.incident);

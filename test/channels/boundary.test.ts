@@ -11,7 +11,7 @@ const VENDORS: { pattern: RegExp; home: string }[] = [
   { pattern: /@slack\/(?:bolt|web-api|socket-mode|oauth|types)/, home: 'channels/slack/' },
   { pattern: /imapflow|mailparser|nodemailer|html-to-text/, home: 'channels/email/' },
   { pattern: /@microsoft\/agents(?:-[a-z]+)*|botbuilder(?:-[a-z]+)*/, home: 'channels/teams/' },
-  { pattern: /whatsapp-web\.js/, home: 'channels/whatsapp/' },
+  { pattern: /whatsapp-web\.js|puppeteer/, home: 'channels/whatsapp-web/' },
 ];
 const importOf = (pkg: RegExp) => new RegExp(`(?:from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*)['"](?:${pkg.source})(?:/[^'"]*)?['"]`);
 

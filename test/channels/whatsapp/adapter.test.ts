@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhatsAppAdapter, whatsappFromEnv, WHATSAPP_SETTING_KEYS } from '../../../channels/whatsapp/adapter.js';
-import { matchChoice, renderChoices, splitText, bodyText } from '../../../channels/whatsapp/compose.js';
+import { matchChoice, renderChoices, splitText, bodyText } from '../../../channels/whatsapp-common/compose.js';
 import { toSendError, WhatsAppHealth } from '../../../channels/whatsapp/errors.js';
 import { GraphClient } from '../../../channels/whatsapp/graph-client.js';
 import { messageBodies } from '../../../channels/whatsapp/outbound.js';
