@@ -86,7 +86,7 @@ export function transition(state: SupervisorState, event: SupervisorEvent, baseB
     }
     case 'auth_failure':
       if (!active) return [state, []];
-      return fail({ ...state, needsScan: true }, `the stored session was refused (${event.message}); a new QR scan is needed`, baseBackoffMs, true);
+      return fail(state, `the stored session was refused (${event.message}); a new QR scan is needed`, baseBackoffMs, true);
     case 'disconnected':
       if (!active) return [state, []];
       return fail(state, `disconnected (${event.reason})`, baseBackoffMs, LOGGED_OUT.has(event.reason));
@@ -115,7 +115,7 @@ function fail(state: SupervisorState, why: string, baseBackoffMs: number, scanNe
   const alerts = alerting ? state.alerts + 1 : state.alerts;
   const next: SupervisorState = { ...rest, phase: 'backoff', attempt, needsScan: scanNeeded || state.needsScan, alerts, reason: `${why}; rebuilding in ${Math.round(delayMs / 1000)} s (attempt ${attempt})` };
   const effects: Effect[] = [{ type: 'destroy' }, { type: 'schedule_rebuild', delayMs }];
-  if (newEpisode) effects.push({ type: 'alert', seq: alerts, text: `WhatsApp Web ${why}. Open GET /api/v1/admin/whatsapp-web/qr (admin token) once the client has restarted and scan the code with the phone (WhatsApp → Linked devices).` });
+  if (newEpisode) effects.push({ type: 'alert', seq: alerts, text: `WhatsApp Web ${why}${/QR scan/.test(why) ? '' : ': a new QR scan is needed'}. Open GET /api/v1/admin/whatsapp-web/qr (admin token) once the client has restarted and scan the code with the phone (WhatsApp → Linked devices).` });
   else if (alerting) effects.push({ type: 'alert', seq: alerts, text: `WhatsApp Web is down: ${why}, ${attempt} rebuilds in a row failed. Reporters on WhatsApp Web get no answers until it recovers.` });
   return [next, effects];
 }

@@ -23,7 +23,7 @@ export class WebWorld {
   readonly clients: ClientDouble[] = [];
   private constructor(readonly app: TestApp, readonly adapter: WhatsAppWebAdapter, readonly ops: OperatorInbox) {}
 
-  static async start(kind: DbKind, options: { env?: Record<string, string>; db?: TestDatabase; appEnv?: Record<string, string> } = {}): Promise<WebWorld> {
+  static async start(kind: DbKind, options: { env?: Record<string, string>; db?: TestDatabase; appEnv?: Record<string, string>; leaseTtlMs?: number } = {}): Promise<WebWorld> {
     const settings = parseWhatsAppWebSettings({
       WHATSAPP_WEB_ENABLED: 'true',
       WHATSAPP_WEB_ALERT_TO: 'ops:helpdesk-admins',
@@ -40,7 +40,7 @@ export class WebWorld {
         return c;
       },
       buildMedia: (file) => ({ media: file.filename, contentType: file.contentType, bytes: file.data.length }),
-      leaseTtlMs: 600,
+      leaseTtlMs: options.leaseTtlMs ?? 3_000,
       printQr: () => {},
     });
     const ops = new OperatorInbox();
