@@ -200,6 +200,11 @@ export interface ChannelHost {
      * `reason`, visible at `GET /api/v1/admin/outbox`. False when no sent message has that id.
      */
     messageFailed(channel: string, externalId: string, reason: string): Promise<boolean>;
+    /**
+     * The platform confirmed a sent message (`SendResult` id) as `delivered` or `read` at `at`: stored on the
+     * message; a status never moves back (a late `delivered` after `read` changes nothing). False when unknown.
+     */
+    messageStatus(channel: string, externalId: string, status: 'delivered' | 'read', at: Date): Promise<boolean>;
   };
   /** Agent-side incident actions (for channels that are also the agents' workspace). */
   incidents: AgentActions;

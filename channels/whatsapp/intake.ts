@@ -143,10 +143,15 @@ async function afterCommit(rt: WhatsAppRuntime, received: InboundMessage[], resu
 }
 
 /**
- * `sent`/`delivered`/`read` confirm what the outbox already shows as sent; `failed` (after Meta accepted the
- * message) turns its outbox row into a dead letter with Meta's reason.
+ * `sent` confirms what the outbox already shows; `delivered`/`read` are stored on the message (never moving
+ * back); `failed` (after Meta accepted the message) turns its outbox row into a dead letter with Meta's reason.
  */
 async function applyStatus(rt: WhatsAppRuntime, status: CloudStatus): Promise<void> {
+  if (status.status === 'delivered' || status.status === 'read') {
+    const at = status.timestamp ? new Date(Number(status.timestamp) * 1000) : new Date();
+    await rt.host.deliveries.messageStatus('whatsapp', status.id, status.status, at);
+    return;
+  }
   if (status.status !== 'failed') return;
   const e = status.errors?.[0];
   const reason = e ? `WhatsApp ${e.code ?? ''}: ${e.message ?? e.title ?? 'failed'}${e.error_data?.details ? ` (${e.error_data.details})` : ''}` : 'WhatsApp: delivery failed';

@@ -116,6 +116,10 @@ for (const { kind, skip } of DB_KINDS) {
       await api(`/incidents/${number}/comments`, 'POST', { text: 'Held without a template.', author: 'Maria' });
       const dead = await eventually(async () => world.app.frontline.db.prisma.outboxMessage.findFirst({ where: { status: 'dead', lastError: { startsWith: 'held:' }, conversation: { threadKey: { endsWith: `:${from}` } } } }));
       expect(dead.lastError).toMatch(/no template for "reply"/);
+      // The agent is told where they work: an internal note, which Slack/Teams show in the incident's card thread.
+      const incident = await world.app.frontline.db.prisma.incident.findFirstOrThrow({ where: { number: Number(/\d+/.exec(number)![0]) } });
+      const note = await eventually(async () => world.app.frontline.db.prisma.incidentEvent.findFirst({ where: { incidentId: incident.id, type: 'note', actor: 'WhatsApp' } }));
+      expect(note).toMatchObject({ internal: true, body: "outside WhatsApp's 24-h window and no 'reply' template configured (WHATSAPP_TEMPLATES): the text is held until the customer writes again" });
       expect(world.graph.sentTo(from).some((m) => textOf(m).includes('Held without a template'))).toBe(false);
       // Meta disagrees with our clock (131047) while we think the window is open: the status template goes out.
       await world.text(from, 'ok');
