@@ -184,6 +184,8 @@ export interface ChannelHost {
      * every instance agrees), e.g. for WhatsApp's 24-hour customer-service window. Undefined if never.
      */
     lastInboundAt(conversationId: string): Promise<Date | undefined>;
+    /** The conversation's language as the dialog settled it (e.g. `sv`), for messages written outside the dialog. */
+    locale(conversationId: string): Promise<string | undefined>;
   };
   /** Per-address delivery status of a person's channel account (e.g. an email address whose mail bounced). */
   deliveries: {

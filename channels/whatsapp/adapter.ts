@@ -8,7 +8,7 @@ import { HeldMessages, type HeldState } from './held.js';
 import type { WhatsAppRuntime } from './intake.js';
 import { outboundMediaType, uploadMedia } from './media.js';
 import { mediaBody, messageBodies, templateBody } from './outbound.js';
-import { parseWhatsAppSettings, type WhatsAppSettings } from './settings.js';
+import { parseWhatsAppSettings, templateLanguage, type WhatsAppSettings } from './settings.js';
 import { decodeWhatsAppThreadKey, encodeWhatsAppThreadKey, parseWhatsAppReference, type WhatsAppReference } from './thread-key.js';
 import { webhookRouter } from './webhook.js';
 import { windowOpen } from './window.js';
@@ -127,7 +127,8 @@ export class WhatsAppAdapter implements ChannelAdapter {
       return {};
     }
     try {
-      const res = await this.graph.postJson<SendResponse>(`${reference.phoneNumberId}/messages`, templateBody(reference.waId, template, message.incidentNumber));
+      const language = templateLanguage(template, await host.conversations.locale(context.conversationId));
+      const res = await this.graph.postJson<SendResponse>(`${reference.phoneNumberId}/messages`, templateBody(reference.waId, template, message.incidentNumber, language));
       state.templates.push(kind);
       await held.save(context.conversationId, state);
       health.cleared();

@@ -21,7 +21,7 @@ export function messageBodies(to: string, message: OutboundMessage): Record<stri
 }
 
 /** An approved template naming the incident (`{{1}}` in its body); the only thing allowed outside the window. */
-export function templateBody(to: string, template: TemplateRef, incidentNumber: string | undefined): Record<string, unknown> {
+export function templateBody(to: string, template: TemplateRef, incidentNumber: string | undefined, language = template.language): Record<string, unknown> {
   return {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
@@ -29,7 +29,7 @@ export function templateBody(to: string, template: TemplateRef, incidentNumber: 
     type: 'template',
     template: {
       name: template.name,
-      language: { code: template.language },
+      language: { code: language },
       components: [{ type: 'body', parameters: [{ type: 'text', text: incidentNumber ?? 'your report' }] }],
     },
   };

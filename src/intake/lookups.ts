@@ -93,6 +93,10 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
       );
       return rows[0]?.created_at;
     },
+    async locale(conversationId) {
+      const { rows } = await db.pool.query<{ locale: string | null }>('SELECT locale FROM conversation WHERE id = $1::uuid', [conversationId]);
+      return rows[0]?.locale ?? undefined;
+    },
   };
   const deliveries: ChannelHost['deliveries'] = {
     async get(channel, address) {

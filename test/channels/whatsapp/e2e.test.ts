@@ -9,7 +9,7 @@ for (const { kind, skip } of DB_KINDS) {
     let world: WhatsAppWorld;
     beforeAll(async () => {
       world = await WhatsAppWorld.start(kind, { appEnv: { FRONTLINE_DIALOG: 'report-guided' }, kb: true });
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await world?.close();
     });
