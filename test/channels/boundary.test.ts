@@ -40,5 +40,7 @@ describe('vendor SDK boundary', () => {
     expect(slack.length).toBeGreaterThan(0);
     expect(email.length).toBeGreaterThan(0);
     expect(teams.length).toBeGreaterThan(0);
+    const whatsappWeb = files.filter((f) => f.includes(`${path.sep}whatsapp-web${path.sep}`) && importOf(VENDORS[3]!.pattern).test(readFileSync(f, 'utf8')));
+    expect(whatsappWeb.length).toBeGreaterThan(0);
   });
 });
