@@ -199,6 +199,8 @@ export interface ChannelHost {
      * every instance agrees), e.g. for WhatsApp's 24-hour customer-service window. Undefined if never.
      */
     lastInboundAt(conversationId: string): Promise<Date | undefined>;
+    /** The conversation's language as the dialog settled it (e.g. `sv`), for messages written outside the dialog. */
+    locale(conversationId: string): Promise<string | undefined>;
   };
   /** Per-address delivery status of a person's channel account (e.g. an email address whose mail bounced). */
   deliveries: {
@@ -215,6 +217,11 @@ export interface ChannelHost {
      * `reason`, visible at `GET /api/v1/admin/outbox`. False when no sent message has that id.
      */
     messageFailed(channel: string, externalId: string, reason: string): Promise<boolean>;
+    /**
+     * The platform confirmed a sent message (`SendResult` id) as `delivered` or `read` at `at`: stored on the
+     * message; a status never moves back (a late `delivered` after `read` changes nothing). False when unknown.
+     */
+    messageStatus(channel: string, externalId: string, status: 'delivered' | 'read', at: Date): Promise<boolean>;
   };
   /** Agent-side incident actions (for channels that are also the agents' workspace). */
   incidents: AgentActions;
@@ -237,9 +244,33 @@ export interface ChannelHost {
    * commits with the change (e.g. post or update a triage card, mirror a reporter's message into its thread).
    */
   onIncidentChange(listener: (change: IncidentChangeEvent, outbox: OutboxWriter) => Promise<void>): void;
+  /**
+   * Durable per-channel binary values shared by every instance, too large for `state` (e.g. the whatsapp-web.js
+   * session archive). Keys are the channel's own.
+   */
+  blobs: {
+    get(key: string): Promise<Buffer | undefined>;
+    set(key: string, data: Buffer): Promise<void>;
+    delete(key: string): Promise<void>;
+  };
+  /**
+   * Queues an alert for the service desk's operators (a channel needs a person, e.g. a new QR scan) through the
+   * outbox, once per `key`: to each `channel:address` target (e.g. `email:ops@example.com`) on a running channel
+   * that can start a conversation. Resolves with the targets it was queued for.
+   */
+  alertOperators(alert: OperatorAlert): Promise<string[]>;
   /** Mounts the adapter's HTTP routes (webhooks, widget assets) under the shared server. */
   mount(path: string, handler: RequestHandler | Router): void;
   logger: Logger;
+}
+
+/** An operator alert; `key` makes it once-only (a repeated call with the same key queues nothing). */
+export interface OperatorAlert {
+  key: string;
+  title: string;
+  text: string;
+  /** `channel:address` targets, e.g. `email:ops@example.com`. */
+  to: readonly string[];
 }
 
 /** A failing address: since when, the last failure (enhanced status such as `5.1.1`, diagnostic text) and how often. */

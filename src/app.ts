@@ -22,6 +22,7 @@ import { openApiDocument } from './http/openapi.js';
 import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
 import { createLookups } from './intake/lookups.js';
+import { createBlobStore } from './intake/blobs.js';
 import { Housekeeping } from './jobs/housekeeping.js';
 import { IdleDialogs } from './jobs/idle-dialogs.js'; // [sla-timers]
 import { SlaTimers } from './jobs/sla-timers.js'; // [sla-timers]
@@ -138,7 +139,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const webchatJson = express.Router().use(...json);
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : webchatJson(req, res, next)));
 
-    const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger });
+    const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger, channels });
     const adapters: ChannelAdapter[] = [];
     if (config.WEBCHAT_ENABLED) {
       adapters.push(new WebchatAdapter({
@@ -155,7 +156,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     for (const adapter of adapters) {
       if (channels.has(adapter.name)) throw new Error(`two channels named ${adapter.name}`);
       channels.set(adapter.name, adapter);
-      await adapter.start({ ...host, state: createLookups(db).stateFor(adapter.name), logger: logger.child({ channel: adapter.name }) });
+      await adapter.start({ ...host, state: createLookups(db).stateFor(adapter.name), blobs: createBlobStore(db, adapter.name), logger: logger.child({ channel: adapter.name }) });
     }
     app.use(notFound);
     app.use(errorHandler(logger));

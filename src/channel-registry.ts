@@ -3,12 +3,13 @@ import { SLACK_SETTING_KEYS } from '../channels/slack/settings.js';
 import { EMAIL_SETTING_KEYS } from '../channels/email/settings.js';
 import { TEAMS_SETTING_KEYS } from '../channels/teams/settings.js';
 import { WHATSAPP_SETTING_KEYS } from '../channels/whatsapp/settings.js';
+import { WHATSAPP_WEB_SETTING_KEYS } from '../channels/whatsapp-web/settings.js';
 
 /**
  * Optional channels, enabled by their settings. Each adapter validates its own variables; the core only needs
  * their names so a typo such as SLACK_BOT_TOKNE is refused at startup. Vendor SDKs load only when enabled.
  */
-export const CHANNEL_SETTING_KEYS: readonly string[] = [...SLACK_SETTING_KEYS, ...EMAIL_SETTING_KEYS, ...TEAMS_SETTING_KEYS, ...WHATSAPP_SETTING_KEYS];
+export const CHANNEL_SETTING_KEYS: readonly string[] = [...SLACK_SETTING_KEYS, ...EMAIL_SETTING_KEYS, ...TEAMS_SETTING_KEYS, ...WHATSAPP_SETTING_KEYS, ...WHATSAPP_WEB_SETTING_KEYS];
 
 export async function channelsFromEnv(env: Record<string, string | undefined>): Promise<ChannelAdapter[]> {
   const adapters: ChannelAdapter[] = [];
@@ -32,6 +33,11 @@ export async function channelsFromEnv(env: Record<string, string | undefined>): 
     const { whatsappFromEnv } = await import('../channels/whatsapp/adapter.js');
     const whatsapp = whatsappFromEnv(env);
     if (whatsapp) adapters.push(whatsapp);
+  }
+  if (/^(true|1|yes)$/i.test(env.WHATSAPP_WEB_ENABLED ?? '')) {
+    const { whatsappWebFromEnv } = await import('../channels/whatsapp-web/adapter.js');
+    const whatsappWeb = whatsappWebFromEnv(env);
+    if (whatsappWeb) adapters.push(whatsappWeb);
   }
   return adapters;
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ChannelHost, ConversationReference, OutboundMessage, SendContext, SendResult } from '../types.js';
 import { ChannelSendError } from '../types.js';
-import { MAX_TEXT } from './compose.js';
+import { MAX_TEXT } from '../whatsapp-common/compose.js';
 import { REENGAGEMENT_NEEDED, toSendError, WhatsAppHealth } from './errors.js';
 import { GraphClient, GraphError } from './graph-client.js';
 import { HeldMessages, type HeldState } from './held.js';
 import type { WhatsAppRuntime } from './intake.js';
 import { outboundMediaType, uploadMedia } from './media.js';
 import { mediaBody, messageBodies, templateBody } from './outbound.js';
-import { parseWhatsAppSettings, type WhatsAppSettings } from './settings.js';
+import { parseWhatsAppSettings, templateLanguage, type WhatsAppSettings } from './settings.js';
 import { decodeWhatsAppThreadKey, encodeWhatsAppThreadKey, parseWhatsAppReference, type WhatsAppReference } from './thread-key.js';
 import { webhookRouter } from './webhook.js';
 import { windowOpen } from './window.js';
@@ -118,22 +118,43 @@ export class WhatsAppAdapter implements ChannelAdapter {
     if (!template) {
       await held.save(context.conversationId, state);
       host.logger.warn({ conversationId: context.conversationId, kind }, 'WhatsApp message held: outside the 24-hour window and no template configured');
+      await this.tellAgent(message, context, 'held', kind);
       throw new ChannelSendError(`held: outside WhatsApp's 24-hour window and no template for "${kind}" in WHATSAPP_TEMPLATES; it is delivered when the reporter writes again`, { retryable: false });
     }
     if (state.templates.includes(kind)) {
       await held.save(context.conversationId, state); // the reporter has this nudge already
+      await this.tellAgent(message, context, 'already', template.name);
       return {};
     }
     try {
-      const res = await this.graph.postJson<SendResponse>(`${reference.phoneNumberId}/messages`, templateBody(reference.waId, template, message.incidentNumber));
+      const language = templateLanguage(template, await host.conversations.locale(context.conversationId));
+      const res = await this.graph.postJson<SendResponse>(`${reference.phoneNumberId}/messages`, templateBody(reference.waId, template, message.incidentNumber, language));
       state.templates.push(kind);
       await held.save(context.conversationId, state);
       health.cleared();
+      await this.tellAgent(message, context, 'template', template.name);
       return { externalId: res.messages?.[0]?.id };
     } catch (err) {
       await held.save(context.conversationId, state); // held either way; the retry sends the template
       throw toSendError(err, health);
     }
+  }
+
+  /**
+   * An agent's reply that cannot go out as text is not silently parked: an internal note on the incident says so,
+   * and every agent channel shows it where the agent works (the Slack/Teams card thread). Once per message.
+   */
+  private async tellAgent(message: OutboundMessage, context: SendContext, how: 'template' | 'already' | 'held', template: string): Promise<void> {
+    if (message.author.kind !== 'agent' || !message.incidentNumber) return;
+    const { host } = this.started();
+    const text = how === 'template'
+      ? `outside WhatsApp's 24-h window: sent the '${template}' template, the text follows when the customer answers`
+      : how === 'already'
+        ? `outside WhatsApp's 24-h window: the customer has the '${template}' template already, the text follows when they answer`
+        : `outside WhatsApp's 24-h window and no '${template}' template configured (WHATSAPP_TEMPLATES): the text is held until the customer writes again`;
+    await host.incidents
+      .comment(message.incidentNumber, { text, author: 'WhatsApp', internal: true, eventId: `window-notice:${context.idempotencyKey}` })
+      .catch((err: unknown) => host.logger.warn({ err, incident: message.incidentNumber }, 'could not tell the agent that the WhatsApp reply is held'));
   }
 
   /** Sends what was held, oldest first; each one is recorded as delivered at once, so a failure resumes there. */

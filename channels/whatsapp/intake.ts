@@ -1,5 +1,5 @@
 import type { AttachmentRef, ChannelHost, InboundMessage, ReceiveResult } from '../types.js';
-import { matchChoice } from './compose.js';
+import { contactsText, locationText, POLITE, rememberConversation, withTypedChoice } from '../whatsapp-common/inbound.js';
 import type { GraphClient } from './graph-client.js';
 import { fetchInboundMedia, MEDIA_TYPES, type MediaType } from './media.js';
 import type { CloudMessage, CloudStatus, WebhookItems } from './payload.js';
@@ -17,10 +17,7 @@ export interface WhatsAppRuntime {
   flushHeld(conversationId: string): Promise<void>;
 }
 
-export const POLITE = {
-  unsupported: 'Sorry, I cannot read this kind of message. Please describe the problem in text, or send a photo or a document.',
-  tooLarge: (max: number) => `Sorry, that file is too large for me (the limit is ${Math.floor(max / (1024 * 1024))} MB). Please send a smaller one, or a link to it.`,
-} as const;
+export { POLITE };
 
 /** One inbound webhook message, as intake will hand it over. */
 type Planned =
@@ -53,15 +50,14 @@ export function planMessage(item: WebhookItems['messages'][number]): Planned {
       return text(m.button?.payload ?? m.button?.text);
     case 'location': {
       const l = m.location;
-      if (!l) return text(undefined);
-      const label = [l.name, l.address].filter(Boolean).join(', ');
-      return text(`📍 ${label ? `${label} ` : ''}(${l.latitude}, ${l.longitude})`);
+      return text(l ? locationText(l) : undefined);
     }
     case 'contacts':
-      return text((m.contacts ?? []).map((c) => {
-        const details = [...(c.phones ?? []).map((p) => p.phone), ...(c.emails ?? []).map((e) => e.email)].filter(Boolean).join(', ');
-        return `👤 ${c.name?.formatted_name ?? 'Contact'}${details ? `: ${details}` : ''}`;
-      }).join('\n'));
+      return text(contactsText((m.contacts ?? []).map((c) => ({
+        name: c.name?.formatted_name,
+        phones: (c.phones ?? []).flatMap((p) => (p.phone ? [p.phone] : [])),
+        emails: (c.emails ?? []).flatMap((e) => (e.email ? [e.email] : [])),
+      }))));
     case 'reaction':
       return { kind: 'ignore', why: 'reaction' }; // an emoji on a message changes nothing in a report
     case 'system':
@@ -104,7 +100,7 @@ export async function receiveWebhook(rt: WhatsAppRuntime, items: WebhookItems): 
     }
     let message = plan.message;
     if (plan.media) message = await withMedia(rt, message, plan.media, polite);
-    if (message.text && !message.choice) message = await withTypedChoice(rt, message);
+    if (message.text && !message.choice) message = await withTypedChoice(rt.host, message);
     toReceive.push(message);
   }
   const results = toReceive.length ? await host.receiveMany(toReceive) : [];
@@ -126,19 +122,6 @@ async function withMedia(rt: WhatsAppRuntime, message: InboundMessage, media: { 
   return { ...message, attachments: [stored] };
 }
 
-/**
- * Options beyond ten are sent as numbered text, and people type answers to buttons too: a typed "2" (or the
- * option's words) answers the last question the reporter received, read from the transcript.
- */
-async function withTypedChoice(rt: WhatsAppRuntime, message: InboundMessage): Promise<InboundMessage> {
-  if (!message.text || message.text.length > 40) return message;
-  const conversationId = await rt.host.state.get<string>(`conversation:${message.threadKey}`);
-  if (!conversationId) return message;
-  const options = (await rt.host.conversations.lastDeliveredChoices([conversationId])).get(conversationId);
-  const choice = options ? matchChoice(message.text, options) : undefined;
-  return choice ? { ...message, choice } : message;
-}
-
 async function afterCommit(rt: WhatsAppRuntime, received: InboundMessage[], results: ReceiveResult[], polite: Extract<Planned, { kind: 'polite' }>[]): Promise<void> {
   const { host } = rt;
   const conversations = new Map<string, string>();
@@ -146,7 +129,7 @@ async function afterCommit(rt: WhatsAppRuntime, received: InboundMessage[], resu
     if (!r.duplicate) conversations.set(received[i]!.threadKey, r.conversationId);
   });
   for (const [threadKey, conversationId] of conversations) {
-    await host.state.get<string>(`conversation:${threadKey}`).then((known) => (known === conversationId ? undefined : host.state.set(`conversation:${threadKey}`, conversationId)));
+    await rememberConversation(host, threadKey, conversationId);
     // The reporter wrote: the window is open again, so what waited for it goes out now (errors: next time).
     await rt.flushHeld(conversationId).catch((err: unknown) => host.logger.warn({ err, conversationId }, 'could not deliver held WhatsApp messages yet'));
   }
@@ -160,10 +143,15 @@ async function afterCommit(rt: WhatsAppRuntime, received: InboundMessage[], resu
 }
 
 /**
- * `sent`/`delivered`/`read` confirm what the outbox already shows as sent; `failed` (after Meta accepted the
- * message) turns its outbox row into a dead letter with Meta's reason.
+ * `sent` confirms what the outbox already shows; `delivered`/`read` are stored on the message (never moving
+ * back); `failed` (after Meta accepted the message) turns its outbox row into a dead letter with Meta's reason.
  */
 async function applyStatus(rt: WhatsAppRuntime, status: CloudStatus): Promise<void> {
+  if (status.status === 'delivered' || status.status === 'read') {
+    const at = status.timestamp ? new Date(Number(status.timestamp) * 1000) : new Date();
+    await rt.host.deliveries.messageStatus('whatsapp', status.id, status.status, at);
+    return;
+  }
   if (status.status !== 'failed') return;
   const e = status.errors?.[0];
   const reason = e ? `WhatsApp ${e.code ?? ''}: ${e.message ?? e.title ?? 'failed'}${e.error_data?.details ? ` (${e.error_data.details})` : ''}` : 'WhatsApp: delivery failed';

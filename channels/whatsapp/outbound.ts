@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../types.js';
-import { bodyText, MAX_INTERACTIVE_BODY, renderChoices, splitText, truncate } from './compose.js';
+import { bodyText, MAX_INTERACTIVE_BODY, numberedParts, renderChoices, splitText, truncate } from '../whatsapp-common/compose.js';
 import type { TemplateRef } from './settings.js';
 
 /** Graph `POST /{phone-number-id}/messages` bodies for one of our messages, in sending order (text parts, files after). */
@@ -9,7 +9,7 @@ export function messageBodies(to: string, message: OutboundMessage): Record<stri
   const choices = message.choices ?? [];
   if (choices.length === 0) return splitText(text).map((body) => ({ ...base, type: 'text', text: { body, preview_url: false } }));
   const rendering = renderChoices(choices);
-  if (rendering.kind === 'numbered') return splitText(`${text}\n\n${rendering.text}`).map((body) => ({ ...base, type: 'text', text: { body, preview_url: false } }));
+  if (rendering.kind === 'numbered') return numberedParts(message).map((body) => ({ ...base, type: 'text', text: { body, preview_url: false } }));
   // An interactive body holds 1,024 characters: a longer question goes first as text, the options follow.
   const parts = splitText(text, MAX_INTERACTIVE_BODY);
   const question = parts.pop()!;
@@ -21,7 +21,7 @@ export function messageBodies(to: string, message: OutboundMessage): Record<stri
 }
 
 /** An approved template naming the incident (`{{1}}` in its body); the only thing allowed outside the window. */
-export function templateBody(to: string, template: TemplateRef, incidentNumber: string | undefined): Record<string, unknown> {
+export function templateBody(to: string, template: TemplateRef, incidentNumber: string | undefined, language = template.language): Record<string, unknown> {
   return {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
@@ -29,7 +29,7 @@ export function templateBody(to: string, template: TemplateRef, incidentNumber: 
     type: 'template',
     template: {
       name: template.name,
-      language: { code: template.language },
+      language: { code: language },
       components: [{ type: 'body', parameters: [{ type: 'text', text: incidentNumber ?? 'your report' }] }],
     },
   };

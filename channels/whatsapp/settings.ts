@@ -20,23 +20,38 @@ export type { NoticeKind };
 
 export interface TemplateRef {
   name: string;
-  /** Meta's language code the template was approved in, e.g. `en`, `sv`, `pt_BR`. */
+  /** Meta's language code the template was approved in, e.g. `en`, `sv`, `pt_BR`; the first of `languages`. */
   language: string;
+  /** Every language it was approved in (`name:en|sv|es`); the reporter's language picks one, else `language`. */
+  languages: readonly string[];
 }
 
-/** `status=frontline_status:en,reply=frontline_reply:en` → Map(kind → {name, language}). */
+/** The template language for a reporter's locale (`sv-SE` → `sv_SE`, else `sv`, else the first configured). */
+export function templateLanguage(template: TemplateRef, locale: string | undefined): string {
+  if (!locale) return template.language;
+  const wanted = locale.replace('-', '_').toLowerCase();
+  const base = wanted.split('_')[0]!;
+  const langs = template.languages;
+  return langs.find((l) => l.toLowerCase() === wanted) ?? langs.find((l) => l.toLowerCase() === base) ?? langs.find((l) => l.toLowerCase().split('_')[0] === base) ?? template.language;
+}
+
+/**
+ * `status=frontline_status:en,reply=frontline_reply:en|sv` → Map(kind → {name, language, languages}): a template
+ * registered in several languages lists them with `|`, the first being the default.
+ */
 const templates = z
   .string()
   .optional()
   .transform((v, ctx) => {
     const map = new Map<NoticeKind, TemplateRef>();
     for (const part of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-      const m = /^([a-z]+)\s*=\s*([a-z0-9_]+):([A-Za-z_]{2,8})$/.exec(part);
+      const m = /^([a-z]+)\s*=\s*([a-z0-9_]+):([A-Za-z_]{2,8}(?:\|[A-Za-z_]{2,8})*)$/.exec(part);
       if (!m || !(NOTICE_KINDS as readonly string[]).includes(m[1]!)) {
-        ctx.addIssue({ code: 'custom', message: `WHATSAPP_TEMPLATES: expected <${NOTICE_KINDS.join('|')}>=<template name>:<language>, got "${part}"` });
+        ctx.addIssue({ code: 'custom', message: `WHATSAPP_TEMPLATES: expected <${NOTICE_KINDS.join('|')}>=<template name>:<language>[|<language>…], got "${part}"` });
         continue;
       }
-      map.set(m[1] as NoticeKind, { name: m[2]!, language: m[3]! });
+      const languages = m[3]!.split('|');
+      map.set(m[1] as NoticeKind, { name: m[2]!, language: languages[0]!, languages });
     }
     return map;
   });

@@ -1,5 +1,5 @@
 import type { Express, RequestHandler, Router } from 'express';
-import type { AttachmentRef, ChannelHost, Choice, TranscriptMessage } from '../../channels/types.js';
+import type { AttachmentRef, ChannelAdapter, ChannelHost, Choice, TranscriptMessage } from '../../channels/types.js';
 import { type Database, Prisma, type Tx } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { createAgentActions } from '../agents/actions.js';
@@ -12,6 +12,8 @@ import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { createOutboxWriter } from '../outbox/writer.js';
 import { createLookups } from './lookups.js';
 import { createReporterDetails } from './reporter-details.js';
+import { createBlobStore } from './blobs.js';
+import { createOperatorAlerts } from '../notifications/operator-alerts.js';
 import type { IntakePipeline } from './pipeline.js';
 
 /** The services the core offers channel adapters (see `ChannelHost` in channels/types.ts). */
@@ -22,6 +24,8 @@ export function createChannelHost(deps: {
   incidents: IncidentService;
   app: Express;
   logger: Logger;
+  /** The running channels, for operator alerts (filled as adapters start). */
+  channels?: ReadonlyMap<string, ChannelAdapter>;
 }): ChannelHost {
   const { db, pipeline, dispatcher, app, incidents } = deps;
   const kick = () => dispatcher.kick();
@@ -34,6 +38,9 @@ export function createChannelHost(deps: {
     incidents: createAgentActions(db, incidents, pipeline, kick),
     reporters: createReporterDetails(pipeline, incidents, kick),
     agents: createAgentOverrides(db),
+    // Bound per adapter like `state` (see app.ts).
+    blobs: createBlobStore(db, 'default'),
+    alertOperators: createOperatorAlerts({ transaction: (fn) => pipeline.transaction(fn), channels: deps.channels ?? new Map(), logger: deps.logger, kick }),
     onIncidentChange(listener) {
       incidents.onChange(async (tx, change) => {
         const incident = await toChannelIncidentView(tx, change.incident);

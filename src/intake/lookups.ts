@@ -93,6 +93,10 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
       );
       return rows[0]?.created_at;
     },
+    async locale(conversationId) {
+      const { rows } = await db.pool.query<{ locale: string | null }>('SELECT locale FROM conversation WHERE id = $1::uuid', [conversationId]);
+      return rows[0]?.locale ?? undefined;
+    },
   };
   const deliveries: ChannelHost['deliveries'] = {
     async get(channel, address) {
@@ -129,6 +133,24 @@ export function createLookups(db: Database): Pick<ChannelHost, 'conversations' |
                   ORDER BY m.seq DESC LIMIT 1) m
           WHERE o.status = 'sent' AND o.conversation_id = m.conversation_id AND o.message_id = m.id AND o.channel = $1`,
         [channel, externalId, reason.slice(0, 2000)],
+      );
+      if (rowCount) {
+        await db.pool.query(
+          `UPDATE message SET delivery_status = 'failed', delivery_status_at = now()
+            WHERE id = (SELECT id FROM message WHERE external_id = $1 AND direction = 'out' ORDER BY seq DESC LIMIT 1)`,
+          [externalId],
+        );
+      }
+      return (rowCount ?? 0) > 0;
+    },
+    async messageStatus(channel, externalId, status, at) {
+      // Only forward: sent → delivered → read; a failed message stays failed.
+      const { rowCount } = await db.pool.query(
+        `UPDATE message m SET delivery_status = $3, delivery_status_at = $4
+          WHERE m.id = (SELECT x.id FROM message x JOIN conversation c ON c.id = x.conversation_id
+                         WHERE x.external_id = $2 AND x.direction = 'out' AND c.channel = $1 ORDER BY x.seq DESC LIMIT 1)
+            AND (m.delivery_status IS NULL OR (m.delivery_status = 'delivered' AND $3 = 'read'))`,
+        [channel, externalId, status, at],
       );
       return (rowCount ?? 0) > 0;
     },

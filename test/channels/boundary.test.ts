@@ -11,7 +11,7 @@ const VENDORS: { pattern: RegExp; home: string }[] = [
   { pattern: /@slack\/(?:bolt|web-api|socket-mode|oauth|types)/, home: 'channels/slack/' },
   { pattern: /imapflow|mailparser|nodemailer|html-to-text/, home: 'channels/email/' },
   { pattern: /@microsoft\/agents(?:-[a-z]+)*|botbuilder(?:-[a-z]+)*|@azure\/msal-[a-z]+/, home: 'channels/teams/' },
-  { pattern: /whatsapp-web\.js/, home: 'channels/whatsapp/' },
+  { pattern: /whatsapp-web\.js|puppeteer/, home: 'channels/whatsapp-web/' },
 ];
 const importOf = (pkg: RegExp) => new RegExp(`(?:from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*)['"](?:${pkg.source})(?:/[^'"]*)?['"]`);
 
@@ -40,5 +40,7 @@ describe('vendor SDK boundary', () => {
     expect(slack.length).toBeGreaterThan(0);
     expect(email.length).toBeGreaterThan(0);
     expect(teams.length).toBeGreaterThan(0);
+    const whatsappWeb = files.filter((f) => f.includes(`${path.sep}whatsapp-web${path.sep}`) && importOf(VENDORS[3]!.pattern).test(readFileSync(f, 'utf8')));
+    expect(whatsappWeb.length).toBeGreaterThan(0);
   });
 });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhatsAppAdapter, whatsappFromEnv, WHATSAPP_SETTING_KEYS } from '../../../channels/whatsapp/adapter.js';
-import { matchChoice, renderChoices, splitText, bodyText } from '../../../channels/whatsapp/compose.js';
+import { matchChoice, renderChoices, splitText, bodyText } from '../../../channels/whatsapp-common/compose.js';
 import { toSendError, WhatsAppHealth } from '../../../channels/whatsapp/errors.js';
 import { GraphClient } from '../../../channels/whatsapp/graph-client.js';
 import { messageBodies } from '../../../channels/whatsapp/outbound.js';
-import { parseWhatsAppSettings } from '../../../channels/whatsapp/settings.js';
+import { parseWhatsAppSettings, templateLanguage } from '../../../channels/whatsapp/settings.js';
 import { sameSecret, signatureOf, validSignature } from '../../../channels/whatsapp/signature.js';
 import { createLogger } from '../../../src/logger.js';
 import { loadConfig } from '../../../src/config/load.js';
@@ -22,7 +22,7 @@ describe('WhatsApp settings', () => {
     expect(s.phoneNumberIds).toEqual(['111', '222']);
     expect(s.apiVersion).toBe('v23.0');
     expect(s.apiUrl).toBe('https://graph.facebook.com');
-    expect(s.templates.get('reply')).toEqual({ name: 'frontline_reply', language: 'pt_BR' });
+    expect(s.templates.get('reply')).toEqual({ name: 'frontline_reply', language: 'pt_BR', languages: ['pt_BR'] });
     expect(WHATSAPP_SETTING_KEYS).toContain('WHATSAPP_MAX_ATTACHMENT_BYTES');
     // The core refuses unknown variables: ours are registered.
     expect(() => loadConfig({ NODE_ENV: 'test', ...base })).not.toThrow();
@@ -31,6 +31,13 @@ describe('WhatsApp settings', () => {
   it('is registered: on when WHATSAPP_ACCESS_TOKEN is set', async () => {
     expect((await channelsFromEnv(base)).map((c) => c.name)).toEqual(['whatsapp']);
     expect(await channelsFromEnv({})).toEqual([]);
+  });
+
+  it('a template approved in several languages: the reporter’s locale picks one, else the first', () => {
+    const t = parseWhatsAppSettings({ ...base, WHATSAPP_TEMPLATES: 'status=frontline_status:en|sv|pt_BR|es_ES' }).templates.get('status')!;
+    expect(t).toEqual({ name: 'frontline_status', language: 'en', languages: ['en', 'sv', 'pt_BR', 'es_ES'] });
+    expect(['sv', 'sv-SE', 'pt-BR', 'pt', 'es', 'de', undefined].map((l) => templateLanguage(t, l))).toEqual(['sv', 'sv', 'pt_BR', 'pt_BR', 'es_ES', 'en', 'en']);
+    expect(() => parseWhatsAppSettings({ ...base, WHATSAPP_TEMPLATES: 'status=frontline_status:en|' })).toThrow(/WHATSAPP_TEMPLATES/);
   });
 
   it('names every bad variable', () => {

@@ -9,7 +9,7 @@ for (const { kind, skip } of DB_KINDS) {
     let world: WhatsAppWorld;
     beforeAll(async () => {
       world = await WhatsAppWorld.start(kind, { appEnv: { FRONTLINE_DIALOG: 'report-guided' }, kb: true });
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await world?.close();
     });
@@ -56,6 +56,12 @@ for (const { kind, skip } of DB_KINDS) {
       // …and an agent reply meanwhile is held too (its own template kind).
       await api(`/incidents/${number}/comments`, { method: 'POST', body: JSON.stringify({ text: 'Ping me if it drops again.', author: 'Maria' }) });
       const replyTemplate = await world.expectSent(from, /^template:frontline_reply$/);
+      // The agent learns why the customer has not got the text yet (an internal note: the card thread shows it).
+      const notes = await eventually(async () => {
+        const rows = await world.app.frontline.db.prisma.incidentEvent.findMany({ where: { incidentId: incident!.id, type: 'note', actor: 'WhatsApp' } });
+        return rows.length ? rows : undefined;
+      });
+      expect(notes.map((n) => [n.internal, n.body])).toEqual([[true, "outside WhatsApp's 24-h window: sent the 'frontline_reply' template, the text follows when the customer answers"]]);
       expect(graph.sentTo(from).slice(before).every((m) => m.body.type === 'template')).toBe(true);
 
       // The reporter taps the template's quick reply: the window reopens and the held messages follow, in order.

@@ -10,7 +10,7 @@ for (const { kind, skip } of DB_KINDS) {
     let world: WhatsAppWorld;
     beforeAll(async () => {
       world = await WhatsAppWorld.start(kind);
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await world?.close();
     });
@@ -105,17 +105,25 @@ for (const { kind, skip } of DB_KINDS) {
       expect(await world.app.frontline.db.prisma.conversation.count({ where: { threadKey: `whatsapp:${PHONE}:${from}` } })).toBe(0);
     });
 
-    it('a `failed` status turns the sent message into a dead letter with Meta’s reason', async () => {
+    it('`delivered`/`read` statuses are stored on the message; `failed` turns it into a dead letter with Meta’s reason', async () => {
       const from = world.newReporter();
       await world.text(from, 'Outlook crashes when I open the calendar');
       const sent = await world.expectSent(from, /./);
       await eventually(async () => (await world.app.frontline.db.prisma.outboxMessage.findFirst({ where: { externalId: sent.wamid, status: 'sent' } })) ?? undefined);
       expect((await postWebhook(world.app.url, statusWebhook(sent.wamid, from, 'delivered'))).status).toBe(200);
+      const stored = () => world.app.frontline.db.prisma.message.findFirst({ where: { externalId: sent.wamid, direction: 'out' }, select: { deliveryStatus: true, deliveryStatusAt: true } });
+      expect((await stored())?.deliveryStatus).toBe('delivered');
+      expect((await postWebhook(world.app.url, statusWebhook(sent.wamid, from, 'read'))).status).toBe(200);
+      expect((await stored())?.deliveryStatus).toBe('read');
+      // Meta does not promise order: a late `delivered` does not move a read message back.
+      expect((await postWebhook(world.app.url, statusWebhook(sent.wamid, from, 'delivered'))).status).toBe(200);
+      expect((await stored())).toMatchObject({ deliveryStatus: 'read', deliveryStatusAt: expect.any(Date) });
       const failed = statusWebhook(sent.wamid, from, 'failed', { code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', details: 'Message Undeliverable.' });
       expect((await postWebhook(world.app.url, failed)).status).toBe(200);
       const res = await fetch(`${world.app.url}/api/v1/admin/outbox?status=dead`, { headers: { authorization: `Bearer ${world.app.tokens.admin}` } });
       const { items } = (await res.json()) as { items: { lastError: string | null; channel: string }[] };
       expect(items.find((i) => i.channel === 'whatsapp' && i.lastError?.includes('131026'))?.lastError).toMatch(/131026: Message undeliverable \(Message Undeliverable\.\)/);
+      expect((await stored())?.deliveryStatus).toBe('failed');
     });
 
     it('an expired token (190) makes /readyz unhealthy, naming the setting', async () => {

@@ -40,7 +40,7 @@ for (const { kind, skip } of DB_KINDS) {
     let world: WhatsAppWorld;
     beforeAll(async () => {
       // Only the status notice has a template: agent replies outside the window wait without one.
-      world = await WhatsAppWorld.start(kind, { env: { WHATSAPP_TEMPLATES: 'status=frontline_status:en,resolved=frontline_resolved:en' } });
+      world = await WhatsAppWorld.start(kind, { env: { WHATSAPP_TEMPLATES: 'status=frontline_status:en|sv|pt_BR,resolved=frontline_resolved:en' } });
     }, 60_000);
     afterAll(async () => {
       await world?.close();
@@ -108,6 +108,19 @@ for (const { kind, skip } of DB_KINDS) {
       expect(closedSteps).toBeGreaterThan(5); // the timelines did spend time outside the window
     }, 180_000);
 
+    it('the reporter’s language picks the template language among those configured', async () => {
+      const from = world.newReporter();
+      await world.text(from, 'Den delade enheten går inte att nå från min bärbara dator sedan i morse');
+      const confirm = await world.expectSent(from, /Ska jag göra det/);
+      await world.tap(from, confirm, 'yes');
+      const number = /INC-\d+/.exec(textOf(await world.expectSent(from, /Ditt ärende är INC-\d+/)))![0];
+      await settled(from);
+      await age(world, from, 30);
+      await api(`/incidents/${number}`, 'PATCH', { status: 'in_progress' });
+      const template = await world.expectSent(from, /^template:frontline_status$/);
+      expect(template.body.template).toMatchObject({ name: 'frontline_status', language: { code: 'sv' } });
+    }, 60_000);
+
     it('without a template the reply is held visibly (dead letter saying so), and Meta’s 131047 also leads to the template path', async () => {
       const from = world.newReporter();
       const number = await fileIncident(from);
@@ -116,6 +129,10 @@ for (const { kind, skip } of DB_KINDS) {
       await api(`/incidents/${number}/comments`, 'POST', { text: 'Held without a template.', author: 'Maria' });
       const dead = await eventually(async () => world.app.frontline.db.prisma.outboxMessage.findFirst({ where: { status: 'dead', lastError: { startsWith: 'held:' }, conversation: { threadKey: { endsWith: `:${from}` } } } }));
       expect(dead.lastError).toMatch(/no template for "reply"/);
+      // The agent is told where they work: an internal note, which Slack/Teams show in the incident's card thread.
+      const incident = await world.app.frontline.db.prisma.incident.findFirstOrThrow({ where: { number: Number(/\d+/.exec(number)![0]) } });
+      const note = await eventually(async () => world.app.frontline.db.prisma.incidentEvent.findFirst({ where: { incidentId: incident.id, type: 'note', actor: 'WhatsApp' } }));
+      expect(note).toMatchObject({ internal: true, body: "outside WhatsApp's 24-h window and no 'reply' template configured (WHATSAPP_TEMPLATES): the text is held until the customer writes again" });
       expect(world.graph.sentTo(from).some((m) => textOf(m).includes('Held without a template'))).toBe(false);
       // Meta disagrees with our clock (131047) while we think the window is open: the status template goes out.
       await world.text(from, 'ok');

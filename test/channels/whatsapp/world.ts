@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChannelAdapter } from '../../../channels/types.js';
 import { WhatsAppAdapter } from '../../../channels/whatsapp/adapter.js';
 import { parseWhatsAppSettings } from '../../../channels/whatsapp/settings.js';
 import { signatureOf } from '../../../channels/whatsapp/signature.js';
@@ -76,7 +77,7 @@ export class WhatsAppWorld {
   /** `clock.offsetMs` is added to the real time the adapter judges the 24-hour window by. */
   constructor(readonly app: TestApp, readonly graph: FakeGraph, readonly adapter: WhatsAppAdapter, readonly clock: { offsetMs: number }) {}
 
-  static async start(kind: DbKind, options: { env?: Record<string, string>; appEnv?: Record<string, string>; kb?: boolean } = {}): Promise<WhatsAppWorld> {
+  static async start(kind: DbKind, options: { env?: Record<string, string>; appEnv?: Record<string, string>; kb?: boolean; channels?: ChannelAdapter[] } = {}): Promise<WhatsAppWorld> {
     const graph = await new FakeGraph(TOKEN).start();
     const clock = { offsetMs: 0 };
     const adapter = new WhatsAppAdapter(parseWhatsAppSettings({
@@ -88,7 +89,7 @@ export class WhatsAppWorld {
       WHATSAPP_TEMPLATES: TEMPLATES,
       ...options.env,
     }), { now: () => new Date(Date.now() + clock.offsetMs) });
-    const app = await startTestApp(kind, { channels: [adapter], ...(options.appEnv ? { env: options.appEnv } : {}) });
+    const app = await startTestApp(kind, { channels: [adapter, ...(options.channels ?? [])], ...(options.appEnv ? { env: options.appEnv } : {}) });
     if (options.kb) await importKb(app.frontline.db, path.join(repoRoot, 'kb'));
     return new WhatsAppWorld(app, graph, adapter, clock);
   }

@@ -1,8 +1,8 @@
 import type { Choice, OutboundMessage } from '../types.js';
 
 /**
- * WhatsApp message rules that hold for any WhatsApp transport (the Cloud API here, a future whatsapp-web.js
- * adapter): text limits, splitting, agent attribution and how choices are offered. No Cloud-specific imports.
+ * WhatsApp message rules that hold for any WhatsApp transport (the Cloud API in channels/whatsapp, whatsapp-web.js in
+ * channels/whatsapp-web): text limits, splitting, agent attribution and how choices are offered. No transport imports.
  */
 
 /** WhatsApp's limit for a text message body. */
@@ -60,6 +60,14 @@ export function renderChoices(choices: readonly Choice[]): ChoiceRendering {
     };
   }
   return { kind: 'numbered', text: choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n') };
+}
+
+/** Text with the options as "1. Label" lines, for transports without buttons (and more than ten options). */
+export function numberedParts(message: OutboundMessage): string[] {
+  const text = bodyText(message);
+  const choices = message.choices ?? [];
+  if (choices.length === 0) return splitText(text);
+  return splitText(`${text}\n\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`);
 }
 
 /** A typed answer to numbered options: the number, or the label itself (case and accents aside). */
