@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled server and CLI (dist/, built by scripts/build.mjs at `npm install`). Should a source be newer
 // than that build (an edited checkout), it is compiled first, so stale code never runs.
-import { isStale } from './freshness.js';
+import { isStale } from '../scripts/build-freshness.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 if (await isStale(root)) {

@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { isStale, newestSource } from './build-freshness.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { isStale, newestSource } = await import(pathToFileURL(path.join(root, 'bin/freshness.js')).href);
 
 /** Entry points: what `node bin/frontline.js` runs. Everything they import is found by esbuild itself. */
 const ENTRIES = { cli: 'src/cli/main.ts' };

@@ -1,4 +1,5 @@
-// Whether dist/ is older than the sources it is compiled from (shared by bin/frontline.js and scripts/build.mjs).
+// Whether dist/ is older than the sources it is compiled from (shared by bin/frontline.js and scripts/build.mjs;
+// kept in scripts/ because the Dockerfile's dependency stage has scripts/ but not bin/).
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
