@@ -26,6 +26,7 @@ interface Row {
   ready_cpu_ms: number;
   rss_start_mb: number;
   rss_after_mb: number | null;
+  heap_start_mb: number | null;
   heap_after_mb: number | null;
 }
 
@@ -142,6 +143,7 @@ export default async function footprint(args: string[]): Promise<void> {
           try {
             await new Promise((r) => setTimeout(r, 2_000)); // let start-up garbage be collected
             const atStart = await procStats(started.child.pid!);
+            const heapStart = await heapUsed(`http://127.0.0.1:${port}`);
             let after: { rssMb: number } | undefined;
             let heap: number | null = null;
             if (name.includes('compiled')) {
@@ -150,7 +152,7 @@ export default async function footprint(args: string[]): Promise<void> {
               after = await procStats(started.child.pid!);
               heap = await heapUsed(`http://127.0.0.1:${port}`);
             }
-            rows.push({ db: kind, process: name, ready_ms: round(started.readyMs, 0), ready_cpu_ms: round(started.readyCpuMs, 0), rss_start_mb: atStart.rssMb, rss_after_mb: after?.rssMb ?? null, heap_after_mb: heap });
+            rows.push({ db: kind, process: name, ready_ms: round(started.readyMs, 0), ready_cpu_ms: round(started.readyCpuMs, 0), rss_start_mb: atStart.rssMb, rss_after_mb: after?.rssMb ?? null, heap_start_mb: heapStart, heap_after_mb: heap });
           } finally {
             await stop(started.child);
           }
@@ -165,7 +167,7 @@ export default async function footprint(args: string[]): Promise<void> {
         const bareStats = await procStats(bare.child.pid!);
         await stop(bare.child);
         await rm(bareDir, { recursive: true, force: true });
-        rows.push({ db: kind, process: kind === 'pglite' ? 'bare node+express+pglite' : 'bare node+express+pg', ready_ms: round(bare.readyMs, 0), ready_cpu_ms: round(bare.readyCpuMs, 0), rss_start_mb: bareStats.rssMb, rss_after_mb: null, heap_after_mb: null });
+        rows.push({ db: kind, process: kind === 'pglite' ? 'bare node+express+pglite' : 'bare node+express+pg', ready_ms: round(bare.readyMs, 0), ready_cpu_ms: round(bare.readyCpuMs, 0), rss_start_mb: bareStats.rssMb, rss_after_mb: null, heap_start_mb: null, heap_after_mb: null });
       } finally {
         await scratch?.drop();
         await rm(dataDir, { recursive: true, force: true });
@@ -174,7 +176,7 @@ export default async function footprint(args: string[]): Promise<void> {
   } finally {
     slack.server.close();
   }
-  printTable(rows.map((r) => ({ db: r.db, process: r.process, 'ready ms': r.ready_ms, 'ready cpu ms': r.ready_cpu_ms, 'rss start MB': r.rss_start_mb, [`rss after ${n} conv MB`]: r.rss_after_mb ?? '-', 'heap after MB': r.heap_after_mb ?? '-' })));
+  printTable(rows.map((r) => ({ db: r.db, process: r.process, 'ready ms': r.ready_ms, 'ready cpu ms': r.ready_cpu_ms, 'rss start MB': r.rss_start_mb, [`rss after ${n} conv MB`]: r.rss_after_mb ?? '-', 'heap start MB': r.heap_start_mb ?? '-', 'heap after MB': r.heap_after_mb ?? '-' })));
 
   const { stdout } = await run(process.execPath, ['--expose-gc', path.join(import.meta.dirname, 'groups.mjs'), ROOT], { cwd: ROOT });
   const groups = JSON.parse(stdout.trim().split('\n').at(-1)!) as { group: string; heap_mb: number; rss_mb: number }[];
