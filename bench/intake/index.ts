@@ -128,7 +128,10 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   });
   const [port, rss] = await new Promise<[number, number]>((resolve, reject) => {
     let out = '';
+    let errors = 0;
     child.stdout!.on('data', (d: Buffer) => {
+      // The server's own errors (JSON log lines at level ≥ 50): the first few are shown, so a failed run says why.
+      for (const line of d.toString().split('\n')) if (/"level":(5|6)0/.test(line) && errors++ < 3) console.error(`server: ${line.slice(0, 2000)}`);
       out += d.toString();
       const m = /READY (\d+) RSS (\d+)/.exec(out);
       if (m) resolve([Number(m[1]), Number(m[2])]);
