@@ -23,6 +23,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=deps /app/src/db/generated ./src/db/generated
 COPY . .
+# The server runs compiled JavaScript (dist/, with source maps); built here because the dependency stage has
+# no sources yet, and before USER so the image never needs to write into /app.
+RUN node scripts/build.mjs
 # The image's own non-root user; the data volume belongs to it.
 RUN mkdir -p /data && chown node:node /data
 USER node

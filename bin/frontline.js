@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npm install && npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled server and CLI (dist/, built by scripts/build.mjs at `npm install`). Should a source be newer
+// than that build (an edited checkout), it is compiled first, so stale code never runs.
+import { isStale } from '../scripts/build-freshness.mjs';
 
-register();
-await import('../src/cli/main.ts');
+const root = new URL('..', import.meta.url).pathname;
+if (await isStale(root)) {
+  process.stderr.write('frontline: sources changed since the last build; compiling…\n');
+  const { build } = await import('../scripts/build.mjs');
+  await build({ quiet: true });
+}
+// Stack traces name the TypeScript lines (dist/*.js.map).
+process.setSourceMapsEnabled(true);
+await import('../dist/cli.js');

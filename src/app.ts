@@ -18,6 +18,7 @@ import { healthRouter } from './http/health.js';
 import { storableInput } from './http/validate.js';
 import { createNoticeFallback } from './outbox/fallback.js';
 import { webchatRateLimits } from './http/rate-limits.js';
+import { AdmissionGate } from './http/admission.js'; // [runtime]
 import { openApiDocument } from './http/openapi.js';
 import { IncidentService } from './incidents/service.js';
 import { createChannelHost } from './intake/host.js';
@@ -135,6 +136,11 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
     for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);
+    // [runtime] Over the in-flight budget, writes are refused before their body is read (http/admission.ts).
+    // Embedded: one connection, shared with the outbox; more writes in flight only delay the replies' delivery.
+    const maxInFlight = config.WEBCHAT_MAX_IN_FLIGHT ?? (db.kind === 'pglite' ? 8 : 2 * config.DATABASE_POOL_SIZE);
+    const admission = new AdmissionGate({ maxInFlight, maxQueued: config.WEBCHAT_MAX_QUEUED, maxWaitMs: config.WEBCHAT_MAX_QUEUE_WAIT_MS }, () => metrics.admissionRefused.inc());
+    app.use('/webchat/v1', admission.middleware((method) => method === 'POST'));
     // Uploads read their own raw body; every other web chat route is JSON.
     const webchatJson = express.Router().use(...json);
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : webchatJson(req, res, next)));

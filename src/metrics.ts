@@ -14,6 +14,7 @@ export function createMetrics() {
     outboundSent: new Counter({ name: 'frontline_outbound_sent_total', help: 'Outbound messages delivered', labelNames, registers: [registry] }),
     outboundFailed: new Counter({ name: 'frontline_outbound_failed_total', help: 'Outbound delivery attempts that failed (will retry)', labelNames, registers: [registry] }),
     outboundDead: new Counter({ name: 'frontline_outbound_dead_total', help: 'Outbound messages given up on (dead letters)', labelNames, registers: [registry] }),
+    admissionRefused: new Counter({ name: 'frontline_admission_refused_total', help: 'Web chat writes refused with 503 because the intake was over its in-flight budget', registers: [registry] }), // [runtime]
     outboxLag: new Gauge({ name: 'frontline_outbox_lag_seconds', help: 'Age of the oldest undelivered outbox message', registers: [registry] }),
     outboxPending: new Gauge({ name: 'frontline_outbox_pending', help: 'Undelivered outbox messages', registers: [registry] }),
     dialogStep: new Histogram({

@@ -1,4 +1,4 @@
-// npm run bench -- intake [--seconds 5] [--db pglite|postgres] [--postgres postgres://…/db]
+// npm run bench -- intake [--seconds 5] [--db pglite|postgres] [--postgres postgres://…/db] [--modes closed,open]
 // N simulated web chat reporters against a real server process; throughput and latency from POST to reply
 // available, next to the bare limit (one INSERT per request) of the same server and database in the same run.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { printTable, round } from '../lib/stats.js';
-import { type LoadResult, runBare, runClosedLoop, runOpenLoop } from './load.js';
+import { type LoadResult, runBare, runClosedLoop, runOpenLoop, takeRefused } from './load.js';
 
 const ADMIN_URL = process.env.FRONTLINE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SERVER = path.join(import.meta.dirname, 'server.ts');
@@ -25,6 +25,8 @@ interface Run {
   bare_msgs_per_s: number;
   server_cpu_ms_per_msg?: number;
   missed?: number;
+  /** POSTs refused by admission control (503 + Retry-After) and sent again later. */
+  refused?: number;
 }
 
 export default async function run(args: string[]): Promise<void> {
@@ -32,6 +34,7 @@ export default async function run(args: string[]): Promise<void> {
   const seconds = Number(opt('seconds') ?? 5);
   const only = opt('db');
   const kinds = (['pglite', 'postgres'] as const).filter((k) => !only || k === only);
+  const modes = (opt('modes') ?? 'closed,open').split(',');
   const runs: Run[] = [];
   const idleRss: Record<string, number> = {};
   for (const kind of kinds) {
@@ -48,16 +51,19 @@ export default async function run(args: string[]): Promise<void> {
       console.log(`${kind}: idle RSS ${server.rssMb} MB; bare limit ${round(bare.msgsPerS, 0)} req/s (p99 ${bare.p99} ms)`);
       idleRss[kind] = server.rssMb;
       const cpu = async () => ((await (await fetch(`${base}/bench/cpu`)).json()) as { ms: number }).ms;
-      for (const conversations of [1, 16, 64]) {
+      for (const conversations of modes.includes('closed') ? [1, 16, 64] : []) {
         const before = await cpu();
+        takeRefused();
         const r = await runClosedLoop(base, conversations, seconds);
-        runs.push({ ...row(kind, 'closed', conversations, null, r, bare), ...cpuPerMessage(before, await cpu(), r) });
+        runs.push({ ...row(kind, 'closed', conversations, null, r, bare), ...cpuPerMessage(before, await cpu(), r), refused: takeRefused() });
       }
       // Offered load, as in the targets: 500 msg/s on PostgreSQL, 300 msg/s embedded.
+      if (!modes.includes('open')) continue;
       const rate = kind === 'postgres' ? 500 : 300;
       const before = await cpu();
+      takeRefused();
       const open = await runOpenLoop(base, 400, rate, seconds);
-      runs.push({ ...row(kind, 'open', 400, rate, open, bare), ...cpuPerMessage(before, await cpu(), open), missed: open.missed });
+      runs.push({ ...row(kind, 'open', 400, rate, open, bare), ...cpuPerMessage(before, await cpu(), open), missed: open.missed, refused: takeRefused() });
     } finally {
       server.child.kill('SIGTERM');
       await new Promise((r) => server.child.once('exit', r));
@@ -66,7 +72,7 @@ export default async function run(args: string[]): Promise<void> {
   }
   printTable(runs.map((r) => ({
     db: r.db, mode: r.mode, conversations: r.concurrency, offered: r.offered_per_s ?? '-', 'msgs/s': r.msgs_per_s,
-    p50_ms: r.p50_ms, p95_ms: r.p95_ms, p99_ms: r.p99_ms, 'bare/s': r.bare_msgs_per_s, 'cpu ms/msg': r.server_cpu_ms_per_msg ?? '-', '% of bare': round((100 * r.msgs_per_s) / r.bare_msgs_per_s, 0),
+    p50_ms: r.p50_ms, p95_ms: r.p95_ms, p99_ms: r.p99_ms, 'bare/s': r.bare_msgs_per_s, 'cpu ms/msg': r.server_cpu_ms_per_msg ?? '-', refused: r.refused ?? '-', '% of bare': round((100 * r.msgs_per_s) / r.bare_msgs_per_s, 0),
   })));
   const out = path.join(import.meta.dirname, '../results/intake.json');
   await writeFile(out, `${JSON.stringify({ machine: `${os.cpus().length} cores, node ${process.version}`, seconds, idle_rss_mb: idleRss, runs }, null, 2)}\n`);
@@ -122,7 +128,10 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   });
   const [port, rss] = await new Promise<[number, number]>((resolve, reject) => {
     let out = '';
+    let errors = 0;
     child.stdout!.on('data', (d: Buffer) => {
+      // The server's own errors (JSON log lines at level ≥ 50): the first few are shown, so a failed run says why.
+      for (const line of d.toString().split('\n')) if (/"level":(5|6)0/.test(line) && errors++ < 3) console.error(`server: ${line.slice(0, 2000)}`);
       out += d.toString();
       const m = /READY (\d+) RSS (\d+)/.exec(out);
       if (m) resolve([Number(m[1]), Number(m[2])]);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { percentiles } from '../lib/stats.js';
 
 interface Conversation {
@@ -10,7 +11,17 @@ interface Conversation {
 
 /** A reporter's conversation with an open SSE stream, as the browser widget holds one. */
 export async function openConversation(base: string): Promise<Conversation> {
-  const created = (await (await fetch(`${base}/webchat/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { conversationId: string; token: string };
+  let created: { conversationId: string; token: string };
+  for (;;) {
+    const res = await fetch(`${base}/webchat/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (res.status === 201) {
+      created = (await res.json()) as { conversationId: string; token: string };
+      break;
+    }
+    if (res.status !== 503 && res.status !== 429) throw new Error(`opening a conversation failed: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
+  }
   const controller = new AbortController();
   const res = await fetch(`${base}/webchat/v1/conversations/${created.conversationId}/events?token=${encodeURIComponent(created.token)}`, { signal: controller.signal });
   const seen: { id: string; direction: string }[] = [];
@@ -122,17 +133,39 @@ export async function runOpenLoop(base: string, conversations: number, rate: num
   return { messages: latencies.length, conversations, seconds: elapsed, msgsPerS: latencies.length / elapsed, missed, ...percentiles(latencies) };
 }
 
+/** Requests refused by admission control (503/429) since the last `takeRefused()`; each was sent again. */
+let refused = 0;
+export function takeRefused(): number {
+  const n = refused;
+  refused = 0;
+  return n;
+}
+
+/**
+ * Sends like the widget: a refused message (503/429) is sent again with the same Idempotency-Key after
+ * Retry-After. Latency counts from the accepted attempt to the reply: what an accepted message costs.
+ */
 async function send(base: string, c: Conversation, text: string): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(`${base}/webchat/v1/conversations/${c.id}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` },
-    body: JSON.stringify({ text }),
-  });
-  if (res.status !== 202) throw new Error(`POST failed: ${res.status} ${await res.text()}`);
-  const { messageId } = (await res.json()) as { messageId: string };
-  await c.waitReply(messageId);
-  return performance.now() - t0;
+  const key = randomUUID();
+  for (;;) {
+    const t0 = performance.now();
+    const res = await fetch(`${base}/webchat/v1/conversations/${c.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}`, 'idempotency-key': key },
+      body: JSON.stringify({ text }),
+    });
+    if (res.status === 503 || res.status === 429) {
+      await res.arrayBuffer();
+      refused++;
+      const seconds = Number(res.headers.get('retry-after') ?? 1);
+      await new Promise((r) => setTimeout(r, (Number.isFinite(seconds) ? seconds : 1) * 1000 * (0.5 + Math.random())));
+      continue;
+    }
+    if (res.status !== 202) throw new Error(`POST failed: ${res.status} ${await res.text()}`);
+    const { messageId } = (await res.json()) as { messageId: string };
+    await c.waitReply(messageId);
+    return performance.now() - t0;
+  }
 }
 
 /** The bare limit: the same server answering a route that does one INSERT, closed loop. */

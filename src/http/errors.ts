@@ -12,6 +12,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.end();
       return;
     }
+    // [runtime] Overload that got past admission (the database did not give a transaction in time): the client
+    // may retry, as after a refusal; nothing was stored.
+    if (e.code === 'DB_UNAVAILABLE') res.set('Retry-After', '2');
     res.status(e.status).json({ error: { code: e.code, message: e.status >= 500 ? 'internal error' : e.message } });
   };
 }
@@ -39,5 +42,7 @@ function toFrontlineError(err: unknown): FrontlineError {
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new FrontlineError('UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported encoding');
   if (e.type === 'request.aborted') return new FrontlineError('BAD_REQUEST', 'request aborted');
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new FrontlineError('BAD_REQUEST', e.message ?? 'bad request');
+  // [runtime] Prisma P2028: no transaction within maxWait — the database is saturated, not broken.
+  if ((err as { code?: string }).code === 'P2028') return new FrontlineError('DB_UNAVAILABLE', 'the server is busy; retry after Retry-After seconds');
   return new FrontlineError('INTERNAL', e.message ?? 'internal error');
 }

@@ -90,9 +90,17 @@ export function createChannelHost(deps: {
     },
     async changedSince(cursors) {
       if (cursors.length === 0) return new Set<string>();
+      // Only what `transcript` would show: a reply still queued is not news. Counting it made every waiting
+      // stream re-read its transcript each tick, so a backlog bred more queries and the embedded server collapsed.
       const { rows } = await db.pool.query<{ id: string }>(
         `SELECT w.id::text FROM unnest($1::uuid[], $2::bigint[]) AS w(id, cursor)
-          WHERE EXISTS (SELECT 1 FROM message m WHERE m.conversation_id = w.id AND m.seq > w.cursor)`,
+          WHERE EXISTS (
+            SELECT 1 FROM message m
+             WHERE m.conversation_id = w.id AND m.seq > w.cursor AND (m.direction = 'in' OR m.delivered_at IS NOT NULL)
+               AND NOT EXISTS (
+                 SELECT 1 FROM message p JOIN outbox_message o ON o.message_id = p.id AND o.status = 'pending'
+                  WHERE p.conversation_id = w.id AND p.seq > w.cursor AND p.seq < m.seq
+                    AND p.direction = 'out' AND p.delivered_at IS NULL))`,
         [cursors.map((c) => c.conversationId), cursors.map((c) => c.cursor)],
       );
       return new Set(rows.map((r) => r.id));

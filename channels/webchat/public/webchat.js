@@ -13,6 +13,9 @@ import { createContactOffer } from './webchat-contact.js';
 
 const STORAGE_KEY = 'frontline.webchat.session';
 const MAX_SEND_ATTEMPTS = 4;
+/** Overload refusals cost the server nothing: a reporter's message is tried for a few minutes before giving up. */
+const MAX_BUSY_ATTEMPTS = 20;
+const MAX_BUSY_WAIT_MS = 30_000;
 const MAX_HISTORY_PAGES = 50;
 const OFFLINE_BANNER_DELAY_MS = 3000;
 const NOTICE_TIMEOUT_MS = 12_000;
@@ -281,12 +284,18 @@ async function deliver(item, epoch) {
         sessionLost();
         return;
       }
-      if (!error.retryable || attempt >= MAX_SEND_ATTEMPTS) {
+      // A busy server (admission control: 503/429 + Retry-After) refused the message before storing it: keep
+      // it and send it again after the time asked, with jitter so a burst of widgets does not return at once.
+      const busy = error.status === 503 || error.status === 429;
+      if (!error.retryable || attempt >= (busy ? MAX_BUSY_ATTEMPTS : MAX_SEND_ATTEMPTS)) {
         transcript.setDelivery(item.local, 'failed', () => retry(item));
         notify(state.t(state.session ? 'sendFailed' : 'startFailed', { reason: error.message }));
         return;
       }
-      await sleep(error.retryAfterMs ?? 500 * 2 ** attempt);
+      if (busy) notify(state.t('busy'));
+      const wait = error.retryAfterMs ?? 500 * 2 ** attempt;
+      await sleep(busy ? Math.min(MAX_BUSY_WAIT_MS, wait) * (1 + Math.random() * 0.5) : wait);
+      if (busy) notify('');
       if (epoch !== state.epoch) return;
     }
   }

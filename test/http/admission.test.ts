@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_KINDS } from '../helpers/databases.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { WebchatClient } from '../helpers/webchat-client.js';
+
+const CONVERSATIONS = 48;
+
+interface Outcome {
+  chat: WebchatClient;
+  key: string;
+  text: string;
+  status: number;
+  retryAfter: string | null;
+  ms: number;
+}
+
+/** One POST per conversation, all at once: far more than a budget of 2 in flight + 2 waiting can take. */
+async function burst(chats: WebchatClient[], keys: string[]): Promise<Outcome[]> {
+  return Promise.all(chats.map(async (chat, i) => {
+    const text = `Printer on floor ${i} is jammed`;
+    const t0 = performance.now();
+    const res = await chat.send({ text }, keys[i]);
+    await res.arrayBuffer();
+    return { chat, key: keys[i]!, text, status: res.status, retryAfter: res.headers.get('retry-after'), ms: performance.now() - t0 };
+  }));
+}
+
+describe.each(DB_KINDS)('admission control over the web chat intake ($kind)', ({ kind, skip }) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    if (skip) return;
+    app = await startTestApp(kind, { env: { WEBCHAT_MAX_IN_FLIGHT: '2', WEBCHAT_MAX_QUEUED: '2', WEBCHAT_MAX_QUEUE_WAIT_MS: '300' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it.skipIf(skip)('refuses what is over the budget quickly with 503 + Retry-After, and loses nothing it accepted', async () => {
+    const chats: WebchatClient[] = [];
+    for (let i = 0; i < CONVERSATIONS; i++) chats.push(await new WebchatClient(app.url).open());
+    const keys = chats.map(() => randomUUID());
+
+    const first = await burst(chats, keys);
+    const accepted = first.filter((o) => o.status === 202);
+    const refused = first.filter((o) => o.status === 503);
+    expect(accepted.length + refused.length, `statuses: ${first.map((o) => o.status).join(',')}`).toBe(CONVERSATIONS);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(accepted.length).toBeGreaterThan(0);
+    for (const o of refused) {
+      expect(Number(o.retryAfter)).toBeGreaterThanOrEqual(1);
+      // Refused at once, or after at most the queue wait: never after the work it avoided.
+      expect(o.ms).toBeLessThan(300 + 700);
+    }
+    expect((await app.frontline.metrics.admissionRefused.get()).values[0]?.value).toBeGreaterThanOrEqual(refused.length);
+
+    // A refused message was not stored: its conversation holds the greeting only.
+    for (const o of refused.slice(0, 5)) {
+      await o.chat.poll();
+      expect(o.chat.transcript.some((m) => m.direction === 'in')).toBe(false);
+    }
+    // Every accepted message gets its reply.
+    await Promise.all(accepted.map((o) => o.chat.expectReply(/Shall I go ahead/, 20_000)));
+
+    // The refused ones are sent again (same Idempotency-Key, as the page does) until taken.
+    let pending = refused;
+    for (let round = 0; pending.length > 0 && round < 40; round++) {
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      const again = await burst(pending.map((o) => o.chat), pending.map((o) => o.key));
+      expect(again.every((o) => o.status === 202 || o.status === 503)).toBe(true);
+      pending = again.filter((o) => o.status === 503);
+    }
+    expect(pending).toHaveLength(0);
+    await Promise.all(refused.map((o) => o.chat.expectReply(/Shall I go ahead/, 20_000)));
+
+    // Exactly one stored message per conversation: nothing lost, nothing doubled by the retries.
+    const { rows } = await app.frontline.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM message WHERE direction = 'in'`);
+    expect(rows[0]!.n).toBe(CONVERSATIONS);
+  });
+
+  it.skipIf(skip)('leaves reads alone and admits writes again once the burst is over', async () => {
+    const chat = await new WebchatClient(app.url).open();
+    // Reads are never gated, even while writes are refused.
+    const writes = Promise.all(Array.from({ length: 20 }, () => new WebchatClient(app.url).open().catch(() => undefined)));
+    const res = await fetch(`${app.url}/webchat/v1/conversations/${chat.conversationId}/messages`, { headers: { authorization: `Bearer ${chat.token}` } });
+    expect(res.status).toBe(200);
+    await writes;
+    const sent = await chat.send({ text: 'The VPN drops every hour' });
+    expect(sent.status).toBe(202);
+    await chat.expectReply(/Shall I go ahead/);
+  });
+});
