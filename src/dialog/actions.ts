@@ -71,7 +71,9 @@ export class DialogActions {
   private async outageCheck(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
     const triage = (input.triage ?? {}) as Input;
     if (!this.services.majors || triage.security === true) return { known: false };
-    const found = await this.services.majors.knownOutage(tx, str(input.description), strOrNull(triage.service), str(input.locale) || ctx.locale);
+    // The short report flow has no triage step: the catalogue (or triage, asked here) names the service.
+    const service = strOrNull(triage.service) ?? this.services.triage?.(str(input.description)).service ?? null;
+    const found = await this.services.majors.knownOutage(tx, str(input.description), service, str(input.locale) || ctx.locale);
     if (!found) return { known: false };
     return { known: true, major_id: found.major.id, major: formatMajorIncidentNumber(found.major.number), major_title: found.major.title, reason: found.decision.reason };
   }
