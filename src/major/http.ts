@@ -13,9 +13,9 @@ import type { MajorIncidentService } from './service.js';
 import { FrontlineError } from '../errors.js';
 
 const incidentRefs = z.array(z.string().trim().min(1).max(64)).min(1).max(1000);
-const linkBody = z.strictObject({ incidents: incidentRefs, reason: z.string().trim().min(1).max(500).optional() });
-const mergeBody = z.strictObject({ into: z.string().trim().min(1).max(64) });
-const createBody = z.strictObject({
+export const linkBody = z.strictObject({ incidents: incidentRefs, reason: z.string().trim().min(1).max(500).optional() });
+export const mergeBody = z.strictObject({ into: z.string().trim().min(1).max(64) });
+export const createBody = z.strictObject({
   service: z.string().trim().min(1).max(100),
   title: z.string().trim().min(3).max(200),
   ci: z.string().trim().min(1).max(100).optional(),
