@@ -123,7 +123,13 @@ export class DialogActions {
     const category = (input.triage as Input | undefined)?.category;
     // A report complete enough to file at once has a confident category: suggestions stay within it.
     const within = input.complete === true && typeof category === 'string' ? { category } : {};
-    const hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3, ...within });
+    let hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3, ...within });
+    // [problems] A known error of the report's service (a problem's workaround) comes first.
+    const service = (input.triage as Input | undefined)?.service;
+    if (typeof service === 'string' && service) {
+      const known = await tx.kbArticle.findMany({ where: { tags: { has: `service:${service}` } }, orderBy: { updatedAt: 'desc' }, take: 1, select: { id: true, title: true } });
+      hits = [...known.map((k) => ({ ...k, score: Number.POSITIVE_INFINITY })), ...hits.filter((h) => !known.some((k) => k.id === h.id))].slice(0, 3) as typeof hits;
+    }
     for (const h of hits) {
       await tx.kbFeedback.create({ data: { kind: 'suggested', articleId: h.id, conversationId: ctx.conversationId, language, category: typeof category === 'string' ? category : null } });
     }
