@@ -34,6 +34,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { ReporterNotifier } from './notifications/reporter.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { resolveSecret } from './secret.js';
+import { createMajorIncidents } from './major/wiring.js'; // [major]
+import type { MajorIncidentService } from './major/service.js'; // [major]
 
 export const VERSION = '0.1.0';
 
@@ -49,6 +51,8 @@ export interface Frontline {
   channels: Map<string, ChannelAdapter>;
   /** [sla-timers] pg-boss timer jobs: SLA milestones, auto-close, dialog reminders. */
   timers: Timers;
+  /** [major] clustering, major incidents, alerts and problems. */
+  majors: MajorIncidentService;
   /** Starts the HTTP server; resolves with the bound port. */
   listen(): Promise<number>;
   /** Graceful stop: refuse new requests, stop channels, drain the dispatcher, close the database. */
@@ -82,8 +86,9 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const dialogServices = await createDialogServices(db, { modelDir: config.TRIAGE_MODEL_DIR });
     const notifier = new ReporterNotifier(t);
     const incidents = new IncidentService(notifier, { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy, clock: dialogServices.sla.clock, taxonomy: dialogServices.taxonomy });
+    const major = createMajorIncidents(config, incidents); // [major] services.yaml validated here, at start
     // [dialog] channel capabilities: email (not conversational) files a complete report at once.
-    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, channelCapabilities: (name) => channels.get(name)?.capabilities });
+    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, majors: major.majors, channelCapabilities: (name) => channels.get(name)?.capabilities });
     notifier.announcedBy((tx, conversationId, status) => runner.announces(tx, conversationId, status)); // [dialog] one message per change
     incidents.onChange((tx, change) => runner.onIncidentChange(tx, change)); // [dialog] e.g. resolved → CSAT
     const channels = new Map<string, ChannelAdapter>();
@@ -133,6 +138,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/api/v1/incidents', ...json, incidentsRouter(db, incidents, pipeline, kick));
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
     app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
+    major.mount(app, db, json, run, kick); // [major] /api/v1/major-incidents, /api/v1/alerts, /api/v1/problems
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
     for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);
@@ -181,7 +187,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     let server: Server | undefined;
     const sockets = new Set<Socket>();
     return {
-      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers,
+      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers, majors: major.majors,
       listen: () =>
         new Promise<number>((resolve, reject) => {
           server = app.listen(config.PORT, config.HOST, (err?: Error) => {

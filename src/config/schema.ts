@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_THRESHOLD, DEFAULT_WINDOW_MINUTES, perCriticality } from '../major/settings.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -55,12 +56,20 @@ export const configSchema = z.object({
   WEBCHAT_MAX_IN_FLIGHT: int(0, 10_000).optional(), // unset: 8 embedded, 2 × DATABASE_POOL_SIZE on PostgreSQL
   WEBCHAT_MAX_QUEUED: int(0, 100_000).default(16),
   WEBCHAT_MAX_QUEUE_WAIT_MS: int(1, 60_000).default(500),
+  // [major] clustering of reports into major incidents (src/major), monitoring alerts, problems
+  MAJOR_INCIDENT_THRESHOLD: perCriticality(DEFAULT_THRESHOLD, 'count').default(DEFAULT_THRESHOLD),
+  MAJOR_INCIDENT_WINDOW: perCriticality(DEFAULT_WINDOW_MINUTES, 'minutes').default(DEFAULT_WINDOW_MINUTES),
+  MAJOR_INCIDENT_AUTO_DECLARE: bool.default(false),
+  ALERTS_RESOLVE_INCIDENTS: bool.default(false),
+  ALERTS_FLAP_WINDOW_MINUTES: int(0, 1440).default(10),
+  PROBLEM_RULE_MIN_INCIDENTS: int(0, 1000).default(5),
+  PROBLEM_RULE_DAYS: int(1, 365).default(30),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Prefixes that belong to Frontline: an unknown variable with one of them is a typo, not someone else's. */
-export const OWN_PREFIXES = ['FRONTLINE_', 'WEBCHAT_', 'OUTBOX_', 'DATABASE_', 'LOG_', 'HTTP_', 'SLACK_', 'TEAMS_', 'WHATSAPP_', 'IMAP_', 'SMTP_', 'EMAIL_', 'TRIAGE_', 'KB_', 'SLA_', 'LLM_'];
+export const OWN_PREFIXES = ['FRONTLINE_', 'WEBCHAT_', 'OUTBOX_', 'DATABASE_', 'LOG_', 'HTTP_', 'SLACK_', 'TEAMS_', 'WHATSAPP_', 'IMAP_', 'SMTP_', 'EMAIL_', 'TRIAGE_', 'KB_', 'SLA_', 'LLM_', 'MAJOR_', 'ALERTS_', 'PROBLEM_'];
 
 export function parseBytes(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());

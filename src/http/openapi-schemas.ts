@@ -80,6 +80,28 @@ export const componentSchemas = {
   WebchatConfig: object({ maxAttachmentBytes: int, maxTextLength: int, title: str, locale: str, locales: { type: 'array', items: str } }),
   WebchatAttachment: object({ id: str, filename: str, contentType: str, size: int, url: str }),
   ReporterDetails: object({ name: nullableStr, email: nullableStr, emailVerified: { type: 'boolean' }, incidentNumber: nullableStr }),
+  MajorIncident: object(
+    {
+      id: str, number: { type: 'string', example: 'MI-3' }, service: str, ci: nullableStr, title: str,
+      status: { enum: ['candidate', 'declared', 'resolved', 'dismissed'] }, restricted: { type: 'boolean' },
+      declaredAt: nullableTime, declaredBy: nullableStr, resolvedAt: nullableTime, createdAt: time, incidentCount: int,
+    },
+    ['id', 'number', 'service', 'ci', 'title', 'status', 'restricted', 'declaredAt', 'declaredBy', 'resolvedAt', 'createdAt'],
+  ),
+  MajorIncidentList: object({ items: list('MajorIncident') }),
+  MajorIncidentDetail: { allOf: [ref('MajorIncident'), object({ incidents: list('Incident') })] },
+  Unlinked: object({ unlinked: int }),
+  AlertOutcomes: object(
+    { received: int, opened: int, duplicate: int, refired: int, resolved: int, ignored: int, unmapped: int },
+    ['received'],
+  ),
+  Problem: object({
+    id: str, number: { type: 'string', example: 'PRB-2' }, title: str, service: nullableStr, ci: nullableStr, status: str,
+    workaround: nullableStr, kbArticleId: nullableStr, createdBy: str, resolution: nullableStr, closedAt: nullableTime, createdAt: time,
+  }),
+  ProblemList: object({ items: list('Problem') }),
+  ProblemDetail: { allOf: [ref('Problem'), object({ incidents: { type: 'array', items: object({ number: str, status: str, assignee: nullableStr }) } })] },
+  ClosedProblem: { allOf: [ref('Problem'), object({ notified: int })] },
   Health: object({ status: str }, ['status']),
   Readiness: object({
     status: { enum: ['ready', 'not ready'] },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentBody } from './api/admin.js';
 import { commentBody, listQuery, patchBody, tokenBody } from './api/schemas.js';
 import { componentSchemas, type SchemaName } from './openapi-schemas.js';
+import { majorOpenApiPaths } from '../major/openapi.js'; // [major]
 
 /** OpenAPI 3.1 description of the public APIs; request bodies come from the same zod schemas that validate them. */
 export function openApiDocument(version: string) {
@@ -105,6 +106,7 @@ export function openApiDocument(version: string) {
       '/healthz': { get: { summary: 'Liveness', responses: { 200: ok('alive', 'Health') } } },
       '/readyz': { get: { summary: 'Readiness: database, migrations, channels', responses: { 200: ok('ready', 'Readiness'), 503: ok('not ready', 'Readiness') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } } },
+      ...majorOpenApiPaths(body, ok, errors), // [major]
     },
   };
 }
