@@ -70,7 +70,7 @@ for (const { kind, skip } of DB_KINDS) {
   describe.skipIf(skip)(`supervising the client double (${kind})`, () => {
     let world: WebWorld;
     beforeAll(async () => {
-      world = await WebWorld.start(kind, { env: { WHATSAPP_WEB_READY_TIMEOUT_MS: '4000' } });
+      world = await WebWorld.start(kind, { env: { WHATSAPP_WEB_READY_TIMEOUT_MS: '8000' } });
       await eventually(async () => world.clients.length > 0, 10_000, 'a client');
       world.client.emit('ready');
       await eventually(async () => (await world.readyz()).status === 200, 10_000, 'ready');
@@ -87,7 +87,7 @@ for (const { kind, skip } of DB_KINDS) {
       const down = await eventually(async () => ((await world.readyz()).status === 503 ? health() : undefined), 5_000, '/readyz unhealthy');
       expect(down).toMatchObject({ ok: false, detail: expect.stringMatching(/disconnected \(LOGOUT\)/) });
       expect(first.destroyed).toBe(true);
-      await eventually(async () => world.clients.length === 2 && world.client.initialized === 1, 5_000, 'a rebuilt client');
+      await eventually(async () => world.clients.length >= 2 && world.client.initialized === 1, 5_000, 'a rebuilt client');
       const second = world.client;
       await eventually(async () => opsAlerts().some((t) => /QR scan/.test(t)), 10_000, 'an alert to the operators');
       first.emit('ready'); // the old client is gone: its events are ignored
@@ -108,7 +108,7 @@ for (const { kind, skip } of DB_KINDS) {
       const before = world.clients.length;
       world.client.stateAnswer = 'hang';
       await eventually(async () => ((await health())?.ok === false ? health() : undefined), 5_000, 'the dead page noticed').then((h) => expect(h?.detail).toMatch(/stopped answering/));
-      await eventually(async () => world.clients.length === before + 1, 5_000, 'a rebuilt client');
+      await eventually(async () => world.clients.length >= before + 1, 5_000, 'a rebuilt client');
       world.client.emit('ready');
       await eventually(async () => (await health())?.ok, 5_000, 'healthy again');
     });
@@ -118,7 +118,7 @@ for (const { kind, skip } of DB_KINDS) {
       world.client.emit('disconnected', 'NAVIGATION');
       await eventually(async () => world.clients.length === before + 1, 5_000, 'a rebuilt client');
       // This client never gets ready: after the ready timeout it is replaced.
-      await eventually(async () => world.clients.length === before + 2, 8_000, 'a client after the ready timeout');
+      await eventually(async () => world.clients.length === before + 2, 20_000, 'a client after the ready timeout');
       expect(world.clients[before]!.destroyed).toBe(true);
       const alertsBefore = opsAlerts().length;
       world.client.emit('auth_failure', 'Unable to restore the session');

@@ -41,7 +41,7 @@ for (const { kind, skip } of DB_KINDS) {
     beforeAll(async () => {
       // Only the status notice has a template: agent replies outside the window wait without one.
       world = await WhatsAppWorld.start(kind, { env: { WHATSAPP_TEMPLATES: 'status=frontline_status:en|sv|pt_BR,resolved=frontline_resolved:en' } });
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await world?.close();
     });
