@@ -7,6 +7,7 @@ import { registerIncidentCommands } from './commands/incidents.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerTriageCommands } from './commands/triage.js';
+import { registerUserCommands } from './commands/users.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerEmailCommands } from '../../channels/email/cli.js';
 import { registerTeamsCommands } from '../../channels/teams/cli.js';
@@ -28,6 +29,7 @@ registerTriageCommands(program);
 registerKbCommands(program, () => openCliDatabase());
 registerEmailCommands(program);
 registerTeamsCommands(program);
+registerUserCommands(program); // [console]
 
 process.on('unhandledRejection', (err) => fail(err));
 program.parseAsync(process.argv).catch(fail);
