@@ -18,7 +18,10 @@ export class QueueChanges {
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
-    this.timer ??= setInterval(() => void this.poll(), this.intervalMs);
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.poll(), this.intervalMs);
+      void this.poll(); // the baseline now, so a change in the first second is not taken for it
+    }
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) this.stop();

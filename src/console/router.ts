@@ -8,6 +8,8 @@ import { Sessions } from '../accounts/sessions.js';
 import { sessionRouter, type SessionRouteOptions } from './session-routes.js';
 import { consoleTranscript } from './transcript.js';
 import { QueueChanges } from './queue-changes.js';
+import { queue, queueQuery } from './queue.js';
+import { parseRequest } from '../http/validate.js';
 
 const require = createRequire(import.meta.url);
 const PUBLIC = path.join(import.meta.dirname, 'public');
@@ -40,6 +42,9 @@ export function consoleRouter(options: ConsoleOptions): { router: Router; close:
 
   router.use('/api', express.json({ limit: '64kb', type: 'application/json' }));
   router.use('/api', sessionRouter(db, sessions, options));
+  router.get('/api/queue', requireRole(db, 'read_only'), async (req, res) => {
+    res.json({ items: await queue(db, req.principal!, parseRequest(queueQuery, req.query)) });
+  });
   router.get('/api/incidents/:ref/transcript', requireRole(db, 'read_only'), async (req, res) => {
     const incident = guardConfidential(req.principal, await incidents.get(db.prisma, String(req.params.ref)));
     const readOnly = req.principal?.role === 'read_only';

@@ -1,0 +1,162 @@
+import type { Database } from '../db/database.js';
+
+/** A report period: [from, to), and the time zone hours of the day are counted in. */
+export interface Period {
+  from: Date;
+  to: Date;
+  timeZone: string;
+}
+
+export interface Row {
+  key: string;
+  count: number;
+}
+export interface Spread {
+  key: string;
+  count: number;
+  /** Minutes. */
+  median: number;
+  p90: number;
+}
+
+const OPEN = `('new','assigned','in_progress','pending','reopened')`;
+
+/**
+ * The service-desk figures, each one SQL statement over `incident` and its timeline (`incident_event`), on the
+ * indexes created for them (created_at, resolved_at, (type, created_at)). Definitions are in the README.
+ */
+export class Reports {
+  constructor(private readonly db: Database) {}
+
+  private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return (await this.db.pool.query(sql, params)).rows as T[];
+  }
+
+  /** Incidents created in the period, by a dimension. */
+  async volume(p: Period) {
+    const by = (expr: string, join = '') => this.rows<Row>(
+      `SELECT coalesce(${expr}, '(none)') AS key, count(*)::int AS count FROM incident i ${join}
+        WHERE i.created_at >= $1 AND i.created_at < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`, [p.from, p.to]);
+    const [byChannel, byCategory, byService, hours] = await Promise.all([
+      by('c.channel', 'LEFT JOIN conversation c ON c.id = i.origin_conversation_id'),
+      by('i.category'),
+      by('i.service'),
+      this.rows<{ hour: number; count: number }>(
+        `SELECT extract(hour FROM i.created_at AT TIME ZONE 'UTC' AT TIME ZONE $3)::int AS hour, count(*)::int AS count
+           FROM incident i WHERE i.created_at >= $1 AND i.created_at < $2 GROUP BY 1`, [p.from, p.to, p.timeZone]),
+    ]);
+    const perHour = new Map(hours.map((h) => [h.hour, h.count]));
+    const byHour = Array.from({ length: 24 }, (_, h) => ({ key: String(h).padStart(2, '0'), count: perHour.get(h) ?? 0 }));
+    const total = byChannel.reduce((n, r) => n + r.count, 0);
+    return { total, byChannel, byCategory, byService, byHour };
+  }
+
+  /** Median and p90 of `minutes` over incidents whose `anchor` time falls in the period, by priority and group. */
+  private async spread(p: Period, minutes: string, anchor: string) {
+    const by = (dim: string) => this.rows<Spread>(
+      `SELECT coalesce(${dim}, '(none)') AS key, count(*)::int AS count,
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric, 1)::float AS median,
+              round(percentile_cont(0.9) WITHIN GROUP (ORDER BY m)::numeric, 1)::float AS p90
+         FROM (SELECT i.priority, i.assignment_group, ${minutes} AS m FROM incident i
+                WHERE ${anchor} >= $1 AND ${anchor} < $2) x
+        WHERE m >= 0 GROUP BY 1 ORDER BY 1`, [p.from, p.to]);
+    const [byPriority, byGroup] = await Promise.all([by('priority'), by('assignment_group')]);
+    return { byPriority, byGroup };
+  }
+
+  /** Mean time to acknowledge: creation → first agent response (the SLA's response clock), in minutes. */
+  mtta(p: Period) {
+    return this.spread(p, 'extract(epoch FROM i.first_responded_at - i.created_at) / 60', 'i.first_responded_at');
+  }
+
+  /** Time to resolve: creation → resolution minus the minutes the clock was paused (waiting on the reporter). */
+  mttr(p: Period) {
+    return this.spread(p, 'extract(epoch FROM i.resolved_at - i.created_at) / 60 - i.sla_paused_minutes', 'i.resolved_at');
+  }
+
+  /** Resolved in the period within both SLA targets, by priority and group; the breaches listed (newest 100). */
+  async sla(p: Period) {
+    const by = (dim: string) => this.rows<{ key: string; resolved: number; met: number; compliance: number | null }>(
+      `SELECT coalesce(${dim}, '(none)') AS key, count(*)::int AS resolved,
+              count(*) FILTER (WHERE sla_breached_at IS NULL AND response_breached_at IS NULL)::int AS met,
+              round(avg(CASE WHEN sla_breached_at IS NULL AND response_breached_at IS NULL THEN 1 ELSE 0 END)::numeric, 4)::float AS compliance
+         FROM incident WHERE resolved_at >= $1 AND resolved_at < $2 GROUP BY 1 ORDER BY 1`, [p.from, p.to]);
+    const [byPriority, byGroup, breaches] = await Promise.all([
+      by('priority'), by('assignment_group'),
+      this.rows<Record<string, unknown>>(
+        `SELECT 'INC-' || lpad(number::text, 6, '0') AS number, priority, assignment_group AS "group", title,
+                response_breached_at AS "responseBreachedAt", sla_breached_at AS "resolutionBreachedAt"
+           FROM incident WHERE resolved_at >= $1 AND resolved_at < $2 AND (sla_breached_at IS NOT NULL OR response_breached_at IS NOT NULL)
+          ORDER BY resolved_at DESC LIMIT 100`, [p.from, p.to]),
+    ]);
+    const resolved = byPriority.reduce((n, r) => n + r.resolved, 0);
+    const met = byPriority.reduce((n, r) => n + r.met, 0);
+    return { resolved, met, compliance: resolved ? round(met / resolved) : null, byPriority, byGroup, breaches };
+  }
+
+  /** Open incidents now, by age. */
+  backlog(at: Date) {
+    return this.rows<Row>(
+      `SELECT b.key, count(i.id)::int AS count FROM (VALUES (1, '< 1 d', 0, 1), (2, '1–3 d', 1, 3), (3, '3–7 d', 3, 7), (4, '7–30 d', 7, 30), (5, '> 30 d', 30, 100000)) AS b(ord, key, lo, hi)
+         LEFT JOIN incident i ON i.status IN ${OPEN} AND i.created_at <= $1::timestamp - make_interval(days => b.lo) AND i.created_at > $1::timestamp - make_interval(days => b.hi)
+        GROUP BY b.ord, b.key ORDER BY b.ord`, [at]);
+  }
+
+  /**
+   * First-contact resolution: resolved incidents that needed at most one public agent reply and were never
+   * reopened. Reopen rate: incidents resolved in the period that were reopened at some point.
+   */
+  async resolutionQuality(p: Period) {
+    const [row] = await this.rows<{ resolved: number; fcr: number; reopened: number }>(
+      `SELECT count(*)::int AS resolved,
+              count(*) FILTER (WHERE replies <= 1 AND reopens = 0)::int AS fcr,
+              count(*) FILTER (WHERE reopens > 0)::int AS reopened
+         FROM (SELECT i.id,
+                      (SELECT count(*) FROM incident_event e WHERE e.incident_id = i.id AND e.type = 'reply') AS replies,
+                      (SELECT count(*) FROM incident_event e WHERE e.incident_id = i.id AND e.type = 'status_changed' AND e.data->>'to' = 'reopened') AS reopens
+                 FROM incident i WHERE i.resolved_at >= $1 AND i.resolved_at < $2) x`, [p.from, p.to]);
+    const resolved = row?.resolved ?? 0;
+    return {
+      fcr: { resolved, count: row?.fcr ?? 0, rate: resolved ? round((row?.fcr ?? 0) / resolved) : null },
+      reopen: { resolved, count: row?.reopened ?? 0, rate: resolved ? round((row?.reopened ?? 0) / resolved) : null },
+    };
+  }
+
+  /** CSAT answers given in the period: average, 1–5 distribution, by the incident's channel and group. */
+  async csat(p: Period) {
+    const base = `FROM incident_event e JOIN incident i ON i.id = e.incident_id LEFT JOIN conversation c ON c.id = i.origin_conversation_id
+                  WHERE e.type = 'csat' AND e.created_at >= $1 AND e.created_at < $2 AND (e.data->>'score') ~ '^[1-5]$'`;
+    const score = `(e.data->>'score')::int`;
+    const [totals, dist, byChannel, byGroup] = await Promise.all([
+      this.rows<{ count: number; average: number | null }>(`SELECT count(*)::int AS count, round(avg(${score})::numeric, 2)::float AS average ${base}`, [p.from, p.to]),
+      this.rows<{ score: number; count: number }>(`SELECT ${score} AS score, count(*)::int AS count ${base} GROUP BY 1`, [p.from, p.to]),
+      this.rows<{ key: string; count: number; average: number }>(`SELECT coalesce(c.channel, '(none)') AS key, count(*)::int AS count, round(avg(${score})::numeric, 2)::float AS average ${base} GROUP BY 1 ORDER BY 1`, [p.from, p.to]),
+      this.rows<{ key: string; count: number; average: number }>(`SELECT coalesce(i.assignment_group, '(none)') AS key, count(*)::int AS count, round(avg(${score})::numeric, 2)::float AS average ${base} GROUP BY 1 ORDER BY 1`, [p.from, p.to]),
+    ]);
+    return { count: totals[0]?.count ?? 0, average: totals[0]?.average ?? null, distribution: Object.fromEntries(dist.map((d) => [d.score, d.count])), byChannel, byGroup };
+  }
+
+  /** Self-service (KB) in the period: deflections per conversation shown suggestions, and click-through. */
+  async deflection(p: Period) {
+    const [row] = await this.rows<{ conversations: number; opened: number; helped: number }>(
+      `SELECT count(DISTINCT conversation_id) FILTER (WHERE kind = 'suggested')::int AS conversations,
+              count(DISTINCT conversation_id) FILTER (WHERE kind = 'opened')::int AS opened,
+              count(*) FILTER (WHERE kind = 'feedback' AND helped)::int AS helped
+         FROM kb_feedback WHERE created_at >= $1 AND created_at < $2`, [p.from, p.to]);
+    const conversations = row?.conversations ?? 0;
+    return {
+      conversations, deflections: row?.helped ?? 0,
+      rate: conversations ? round((row?.helped ?? 0) / conversations) : null,
+      clickThroughRate: conversations ? round((row?.opened ?? 0) / conversations) : null,
+    };
+  }
+
+  async summary(p: Period) {
+    const [volume, mtta, mttr, sla, quality, csat, deflection] = await Promise.all([
+      this.volume(p), this.mtta(p), this.mttr(p), this.sla(p), this.resolutionQuality(p), this.csat(p), this.deflection(p),
+    ]);
+    return { period: { from: p.from.toISOString(), to: p.to.toISOString(), timeZone: p.timeZone }, volume, mtta, mttr, sla, ...quality, csat, deflection };
+  }
+}
+
+const round = (v: number) => Math.round(v * 10_000) / 10_000;
