@@ -32,36 +32,35 @@ export class Reports {
     return (await this.db.pool.query(sql, params)).rows as T[];
   }
 
-  /** Incidents created in the period, by a dimension. */
+  /** Incidents created in the period by channel, category, service and hour of day: one scan (grouping sets). */
   async volume(p: Period) {
-    const by = (expr: string, join = '') => this.rows<Row>(
-      `SELECT coalesce(${expr}, '(none)') AS key, count(*)::int AS count FROM incident i ${join}
-        WHERE i.created_at >= $1 AND i.created_at < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`, [p.from, p.to]);
-    const [byChannel, byCategory, byService, hours] = await Promise.all([
-      by('c.channel', 'LEFT JOIN conversation c ON c.id = i.origin_conversation_id'),
-      by('i.category'),
-      by('i.service'),
-      this.rows<{ hour: number; count: number }>(
-        `SELECT extract(hour FROM i.created_at AT TIME ZONE 'UTC' AT TIME ZONE $3)::int AS hour, count(*)::int AS count
-           FROM incident i WHERE i.created_at >= $1 AND i.created_at < $2 GROUP BY 1`, [p.from, p.to, p.timeZone]),
-    ]);
-    const perHour = new Map(hours.map((h) => [h.hour, h.count]));
-    const byHour = Array.from({ length: 24 }, (_, h) => ({ key: String(h).padStart(2, '0'), count: perHour.get(h) ?? 0 }));
-    const total = byChannel.reduce((n, r) => n + r.count, 0);
-    return { total, byChannel, byCategory, byService, byHour };
+    const rows = await this.rows<{ dim: string; key: string | null; count: number }>(
+      `SELECT CASE WHEN grouping(c.channel) = 0 THEN 'channel' WHEN grouping(i.category) = 0 THEN 'category'
+                   WHEN grouping(i.service) = 0 THEN 'service' ELSE 'hour' END AS dim,
+              coalesce(c.channel, i.category, i.service, lpad(extract(hour FROM i.created_at AT TIME ZONE 'UTC' AT TIME ZONE $3)::int::text, 2, '0')) AS key,
+              count(*)::int AS count
+         FROM incident i LEFT JOIN conversation c ON c.id = i.origin_conversation_id
+        WHERE i.created_at >= $1 AND i.created_at < $2
+        GROUP BY GROUPING SETS ((c.channel), (i.category), (i.service), (extract(hour FROM i.created_at AT TIME ZONE 'UTC' AT TIME ZONE $3)))`,
+      [p.from, p.to, p.timeZone]);
+    const of = (dim: string): Row[] => rows.filter((r) => r.dim === dim).map((r) => ({ key: r.key ?? '(none)', count: r.count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)).slice(0, 50);
+    const perHour = new Map(of('hour').map((h) => [h.key, h.count]));
+    const byHour = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')).map((key) => ({ key, count: perHour.get(key) ?? 0 }));
+    const byChannel = of('channel');
+    return { total: byChannel.reduce((n, r) => n + r.count, 0), byChannel, byCategory: of('category'), byService: of('service'), byHour };
   }
 
-  /** Median and p90 of `minutes` over incidents whose `anchor` time falls in the period, by priority and group. */
+  /** Median and p90 of `minutes` over incidents whose `anchor` time falls in the period, by priority and by group. */
   private async spread(p: Period, minutes: string, anchor: string) {
-    const by = (dim: string) => this.rows<Spread>(
-      `SELECT coalesce(${dim}, '(none)') AS key, count(*)::int AS count,
+    const rows = await this.rows<Spread & { dim: string }>(
+      `SELECT CASE WHEN grouping(priority) = 0 THEN 'priority' ELSE 'group' END AS dim,
+              coalesce(priority, assignment_group, '(none)') AS key, count(*)::int AS count,
               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric, 1)::float AS median,
               round(percentile_cont(0.9) WITHIN GROUP (ORDER BY m)::numeric, 1)::float AS p90
-         FROM (SELECT i.priority, i.assignment_group, ${minutes} AS m FROM incident i
-                WHERE ${anchor} >= $1 AND ${anchor} < $2) x
-        WHERE m >= 0 GROUP BY 1 ORDER BY 1`, [p.from, p.to]);
-    const [byPriority, byGroup] = await Promise.all([by('priority'), by('assignment_group')]);
-    return { byPriority, byGroup };
+         FROM (SELECT i.priority, i.assignment_group, ${minutes} AS m FROM incident i WHERE ${anchor} >= $1 AND ${anchor} < $2) x
+        WHERE m >= 0 GROUP BY GROUPING SETS ((priority), (assignment_group)) ORDER BY 2`, [p.from, p.to]);
+    const of = (dim: string): Spread[] => rows.filter((r) => r.dim === dim).map(({ dim: _dim, ...r }) => r);
+    return { byPriority: of('priority'), byGroup: of('group') };
   }
 
   /** Mean time to acknowledge: creation → first agent response (the SLA's response clock), in minutes. */
@@ -76,19 +75,22 @@ export class Reports {
 
   /** Resolved in the period within both SLA targets, by priority and group; the breaches listed (newest 100). */
   async sla(p: Period) {
-    const by = (dim: string) => this.rows<{ key: string; resolved: number; met: number; compliance: number | null }>(
-      `SELECT coalesce(${dim}, '(none)') AS key, count(*)::int AS resolved,
+    const grouped = this.rows<{ dim: string; key: string; resolved: number; met: number; compliance: number | null }>(
+      `SELECT CASE WHEN grouping(priority) = 0 THEN 'priority' ELSE 'group' END AS dim,
+              coalesce(priority, assignment_group, '(none)') AS key, count(*)::int AS resolved,
               count(*) FILTER (WHERE sla_breached_at IS NULL AND response_breached_at IS NULL)::int AS met,
               round(avg(CASE WHEN sla_breached_at IS NULL AND response_breached_at IS NULL THEN 1 ELSE 0 END)::numeric, 4)::float AS compliance
-         FROM incident WHERE resolved_at >= $1 AND resolved_at < $2 GROUP BY 1 ORDER BY 1`, [p.from, p.to]);
-    const [byPriority, byGroup, breaches] = await Promise.all([
-      by('priority'), by('assignment_group'),
+         FROM incident WHERE resolved_at >= $1 AND resolved_at < $2 GROUP BY GROUPING SETS ((priority), (assignment_group)) ORDER BY 2`, [p.from, p.to]);
+    const [rows, breaches] = await Promise.all([
+      grouped,
       this.rows<Record<string, unknown>>(
         `SELECT 'INC-' || lpad(number::text, 6, '0') AS number, priority, assignment_group AS "group", title,
                 response_breached_at AS "responseBreachedAt", sla_breached_at AS "resolutionBreachedAt"
            FROM incident WHERE resolved_at >= $1 AND resolved_at < $2 AND (sla_breached_at IS NOT NULL OR response_breached_at IS NOT NULL)
           ORDER BY resolved_at DESC LIMIT 100`, [p.from, p.to]),
     ]);
+    const of = (dim: string) => rows.filter((r) => r.dim === dim).map(({ dim: _dim, ...r }) => r);
+    const [byPriority, byGroup] = [of('priority'), of('group')];
     const resolved = byPriority.reduce((n, r) => n + r.resolved, 0);
     const met = byPriority.reduce((n, r) => n + r.met, 0);
     return { resolved, met, compliance: resolved ? round(met / resolved) : null, byPriority, byGroup, breaches };
@@ -107,14 +109,17 @@ export class Reports {
    * reopened. Reopen rate: incidents resolved in the period that were reopened at some point.
    */
   async resolutionQuality(p: Period) {
+    // The period's resolved incidents, then their reply and reopen events in one grouped pass (a hash join).
     const [row] = await this.rows<{ resolved: number; fcr: number; reopened: number }>(
-      `SELECT count(*)::int AS resolved,
-              count(*) FILTER (WHERE replies <= 1 AND reopens = 0)::int AS fcr,
-              count(*) FILTER (WHERE reopens > 0)::int AS reopened
-         FROM (SELECT i.id,
-                      (SELECT count(*) FROM incident_event e WHERE e.incident_id = i.id AND e.type = 'reply') AS replies,
-                      (SELECT count(*) FROM incident_event e WHERE e.incident_id = i.id AND e.type = 'status_changed' AND e.data->>'to' = 'reopened') AS reopens
-                 FROM incident i WHERE i.resolved_at >= $1 AND i.resolved_at < $2) x`, [p.from, p.to]);
+      `WITH r AS (SELECT id FROM incident WHERE resolved_at >= $1 AND resolved_at < $2),
+            ev AS (SELECT e.incident_id, count(*) FILTER (WHERE e.type = 'reply') AS replies,
+                          count(*) FILTER (WHERE e.type = 'status_changed' AND e.data->>'to' = 'reopened') AS reopens
+                     FROM incident_event e JOIN r ON r.id = e.incident_id
+                    WHERE e.type IN ('reply', 'status_changed') GROUP BY e.incident_id)
+       SELECT count(*)::int AS resolved,
+              count(*) FILTER (WHERE coalesce(ev.replies, 0) <= 1 AND coalesce(ev.reopens, 0) = 0)::int AS fcr,
+              count(*) FILTER (WHERE ev.reopens > 0)::int AS reopened
+         FROM r LEFT JOIN ev ON ev.incident_id = r.id`, [p.from, p.to]);
     const resolved = row?.resolved ?? 0;
     return {
       fcr: { resolved, count: row?.fcr ?? 0, rate: resolved ? round((row?.fcr ?? 0) / resolved) : null },
@@ -127,13 +132,18 @@ export class Reports {
     const base = `FROM incident_event e JOIN incident i ON i.id = e.incident_id LEFT JOIN conversation c ON c.id = i.origin_conversation_id
                   WHERE e.type = 'csat' AND e.created_at >= $1 AND e.created_at < $2 AND (e.data->>'score') ~ '^[1-5]$'`;
     const score = `(e.data->>'score')::int`;
-    const [totals, dist, byChannel, byGroup] = await Promise.all([
-      this.rows<{ count: number; average: number | null }>(`SELECT count(*)::int AS count, round(avg(${score})::numeric, 2)::float AS average ${base}`, [p.from, p.to]),
-      this.rows<{ score: number; count: number }>(`SELECT ${score} AS score, count(*)::int AS count ${base} GROUP BY 1`, [p.from, p.to]),
-      this.rows<{ key: string; count: number; average: number }>(`SELECT coalesce(c.channel, '(none)') AS key, count(*)::int AS count, round(avg(${score})::numeric, 2)::float AS average ${base} GROUP BY 1 ORDER BY 1`, [p.from, p.to]),
-      this.rows<{ key: string; count: number; average: number }>(`SELECT coalesce(i.assignment_group, '(none)') AS key, count(*)::int AS count, round(avg(${score})::numeric, 2)::float AS average ${base} GROUP BY 1 ORDER BY 1`, [p.from, p.to]),
-    ]);
-    return { count: totals[0]?.count ?? 0, average: totals[0]?.average ?? null, distribution: Object.fromEntries(dist.map((d) => [d.score, d.count])), byChannel, byGroup };
+    const rows = await this.rows<{ dim: string; key: string; count: number; average: number | null }>(
+      `SELECT CASE WHEN grouping(c.channel) = 0 THEN 'channel' WHEN grouping(i.assignment_group) = 0 THEN 'group'
+                   WHEN grouping(${score}) = 0 THEN 'score' ELSE 'all' END AS dim,
+              coalesce(c.channel, i.assignment_group, ${score}::text, '(none)') AS key,
+              count(*)::int AS count, round(avg(${score})::numeric, 2)::float AS average
+         ${base} GROUP BY GROUPING SETS ((c.channel), (i.assignment_group), (${score}), ()) ORDER BY 2`, [p.from, p.to]);
+    const of = (dim: string) => rows.filter((r) => r.dim === dim).map((r) => ({ key: r.key, count: r.count, average: r.average ?? 0 }));
+    const total = rows.find((r) => r.dim === 'all');
+    return {
+      count: total?.count ?? 0, average: total?.count ? total.average : null,
+      distribution: Object.fromEntries(of('score').map((d) => [Number(d.key), d.count])), byChannel: of('channel'), byGroup: of('group'),
+    };
   }
 
   /** Self-service (KB) in the period: deflections per conversation shown suggestions, and click-through. */

@@ -30,8 +30,8 @@ function period(q: z.infer<typeof query>): Period {
 const previous = (p: Period): Period => ({ ...p, from: new Date(2 * p.from.getTime() - p.to.getTime()), to: p.from });
 
 /**
- * `GET /api/v1/reports/{summary|volume|mtta|mttr|sla|backlog|fcr|csat|deflection}?from=&to=&tz=&format=csv` (read
- * only). JSON by default; CSV gives the report's main table. `summary` also computes the previous period.
+ * `GET /api/v1/reports/{summary|volume|mtta|mttr|sla|backlog|fcr|csat}?from=&to=&tz=&format=csv` (read only;
+ * `/deflection` is the dialog's own endpoint). JSON by default; CSV gives the report's main table. `summary` also computes the previous period.
  */
 export function reportsRouter(db: Database): Router {
   const router = express.Router();
@@ -59,10 +59,6 @@ export function reportsRouter(db: Database): Router {
     csat: async (p) => {
       const c = await reports.csat(p);
       return { json: c, rows: [...c.byChannel.map((r) => ({ dimension: 'channel', ...r })), ...c.byGroup.map((r) => ({ dimension: 'group', ...r }))] };
-    },
-    deflection: async (p) => {
-      const d = await reports.deflection(p);
-      return { json: d, rows: [d] };
     },
   };
 
