@@ -37,6 +37,7 @@ import { auditIncidentChange } from './audit/incident-changes.js'; // [audit]
 import { auditRouter } from './audit/routes.js'; // [audit]
 import { ensureAuditAppendOnly } from './audit/append-only.js'; // [audit]
 import { consoleRouter } from './console/router.js'; // [console]
+import { kbEditorRouter } from './console/kb-routes.js'; // [console]
 import { reportsRouter } from './reports/routes.js'; // [reports]
 
 export const VERSION = '0.1.0';
@@ -141,6 +142,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
     app.use('/api/v1/admin', ...json, accountsRouter(db), auditRouter(db)); // [console] [audit]
     app.use('/api/v1/reports', reportsRouter(db)); // [reports]
+    app.use('/api/v1/kb', ...json, kbEditorRouter(db)); // [console] KB editor
     const consolePages = consoleRouter({ // [console]
       db, incidents, sessionHours: config.CONSOLE_SESSION_HOURS, loginRateLimitPerMinute: config.CONSOLE_LOGIN_RATE_LIMIT_PER_MINUTE,
       lockout: { maxFailures: config.CONSOLE_LOGIN_MAX_FAILURES, lockoutMinutes: config.CONSOLE_LOCKOUT_MINUTES },

@@ -59,6 +59,21 @@ describe.each(DB_KINDS)('audit log ($kind)', ({ kind, skip }) => {
     expect((await carol.request('/api/v1/admin/audit')).status).toBe(403);
   });
 
+  it.skipIf(skip)('KB edits through the API are audited with before and after; a read-only person cannot edit', async () => {
+    const put = (c: ConsoleClient, title: string) => c.request('/api/v1/kb/articles/printer-jam', { method: 'PUT', body: { title, body: 'Open tray 2 and remove the paper.', language: 'en', category: 'hardware', tags: ['printer'] } });
+    expect((await put(admin, 'Printer jams')).status).toBe(201);
+    expect((await put(admin, 'Printer paper jams')).status).toBe(200);
+    const [update] = await audit('?action=kb.update');
+    expect(update).toMatchObject({ actor: 'root@example.com', target: 'kb:printer-jam', before: { title: 'Printer jams' }, after: { title: 'Printer paper jams' } });
+    const list = await (await admin.request('/api/v1/kb/articles?q=paper')).json();
+    expect(list.items.map((a: { id: string }) => a.id)).toContain('printer-jam');
+    expect((await admin.request('/api/v1/kb/articles/Bad%20Id', { method: 'PUT', body: { title: 'x', body: 'y', language: 'en' } })).status).toBe(400);
+    await makeAccount(t, 'reader@example.com', 'read_only');
+    const reader = new ConsoleClient(t.url);
+    await reader.signIn('reader@example.com');
+    expect((await put(reader, 'defaced')).status).toBe(403);
+  });
+
   it.skipIf(skip)('an audit row cannot be changed or deleted, through the API or straight in the database', async () => {
     const [first] = await audit();
     expect((await admin.request(`/api/v1/admin/audit/${first!.id}`, { method: 'DELETE' })).status).toBe(404);

@@ -139,7 +139,33 @@ describe.skipIf(!haveChromium)('agent console in a real browser', () => {
     await page.goto(`${world.app.url}/console#/admin`);
     await page.getByTestId('account-row').filter({ hasText: 'maria@example.com' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-admin-desktop.png'), fullPage: true });
+
     await context.close();
+  }, 60_000);
+
+  it('KB editor: write an article whose title is markup; it shows as text and the edit is audited', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+    await signIn(page, world.app.url, 'boss@example.com');
+    // KB editor: a new article whose title is markup shows it as text, and the edit is audited.
+    await page.goto(`${world.app.url}/console#/kb`);
+    await page.getByTestId('kb-page').waitFor();
+    await page.getByTestId('kb-new').click();
+    await page.locator('[data-testid="kb-editor"] input[name="id"]').fill('vpn-reset-xss');
+    await page.getByTestId('kb-title').fill('Reset the VPN <img src=x onerror="window.__xss=3">');
+    await page.getByTestId('kb-body').fill('1. Quit the VPN client\n2. Start it again');
+    await page.getByTestId('kb-save').click();
+    await page.getByTestId('kb-search').fill('vpn-reset');
+    await page.getByTestId('kb-search').press('Enter');
+    const created = page.getByTestId('kb-row').filter({ hasText: '<img src=x' });
+    await created.waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await created.getByRole('button').click();
+    await page.getByTestId('kb-editor').waitFor();
+    expect(await page.getByTestId('kb-body').inputValue()).toContain('Quit the VPN client');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-kb-desktop.png'), fullPage: true });
+    const entry = await world.app.frontline.db.prisma.auditEntry.findFirst({ where: { action: 'kb.create', target: 'kb:vpn-reset-xss' } });
+    expect(entry?.actor).toBe('boss@example.com');
+    await page.close();
   }, 60_000);
 
   it('reports page draws its charts from the reports API', async () => {

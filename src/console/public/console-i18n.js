@@ -4,6 +4,7 @@
  */
 const STRINGS = {
   en: {
+    kb: 'Knowledge base', language: 'Language', newArticle: 'New article', save: 'Save', cancel: 'Cancel', kbFigures: 'Suggested / opened / helped',
     appTitle: 'Frontline console', signIn: 'Sign in', email: 'Email', password: 'Password', signOut: 'Sign out',
     signOutEverywhere: 'Sign out everywhere', queue: 'Queue', reports: 'Reports', audit: 'Audit log', admin: 'Admin',
     status: 'Status', priority: 'Priority', group: 'Group', assignee: 'Assignee', channel: 'Channel', search: 'Search',
@@ -28,6 +29,7 @@ const STRINGS = {
     st_new: 'new', st_assigned: 'assigned', st_in_progress: 'in progress', st_pending: 'pending', st_resolved: 'resolved', st_closed: 'closed', st_cancelled: 'cancelled', st_reopened: 'reopened',
   },
   sv: {
+    kb: 'Kunskapsbas', language: 'Språk', newArticle: 'Ny artikel', save: 'Spara', cancel: 'Avbryt', kbFigures: 'Föreslagen / öppnad / hjälpte',
     appTitle: 'Frontline-konsol', signIn: 'Logga in', email: 'E-post', password: 'Lösenord', signOut: 'Logga ut',
     signOutEverywhere: 'Logga ut överallt', queue: 'Kö', reports: 'Rapporter', audit: 'Granskningslogg', admin: 'Administration',
     status: 'Status', priority: 'Prioritet', group: 'Grupp', assignee: 'Handläggare', channel: 'Kanal', search: 'Sök',
@@ -52,6 +54,7 @@ const STRINGS = {
     st_new: 'ny', st_assigned: 'tilldelad', st_in_progress: 'pågår', st_pending: 'väntar', st_resolved: 'löst', st_closed: 'stängd', st_cancelled: 'avbruten', st_reopened: 'återöppnad',
   },
   es: {
+    kb: 'Base de conocimiento', language: 'Idioma', newArticle: 'Nuevo artículo', save: 'Guardar', cancel: 'Cancelar', kbFigures: 'Sugerido / abierto / ayudó',
     appTitle: 'Consola de Frontline', signIn: 'Iniciar sesión', email: 'Correo', password: 'Contraseña', signOut: 'Cerrar sesión',
     signOutEverywhere: 'Cerrar sesión en todas partes', queue: 'Cola', reports: 'Informes', audit: 'Registro de auditoría', admin: 'Administración',
     status: 'Estado', priority: 'Prioridad', group: 'Grupo', assignee: 'Asignado a', channel: 'Canal', search: 'Buscar',
@@ -76,6 +79,7 @@ const STRINGS = {
     st_new: 'nuevo', st_assigned: 'asignado', st_in_progress: 'en curso', st_pending: 'pendiente', st_resolved: 'resuelto', st_closed: 'cerrado', st_cancelled: 'cancelado', st_reopened: 'reabierto',
   },
   pt: {
+    kb: 'Base de conhecimento', language: 'Idioma', newArticle: 'Novo artigo', save: 'Guardar', cancel: 'Cancelar', kbFigures: 'Sugerido / aberto / ajudou',
     appTitle: 'Consola do Frontline', signIn: 'Entrar', email: 'E-mail', password: 'Senha', signOut: 'Sair',
     signOutEverywhere: 'Sair de todos os dispositivos', queue: 'Fila', reports: 'Relatórios', audit: 'Registo de auditoria', admin: 'Administração',
     status: 'Estado', priority: 'Prioridade', group: 'Grupo', assignee: 'Responsável', channel: 'Canal', search: 'Pesquisar',

@@ -5,6 +5,7 @@ import { QueueView } from './console-queue.js';
 import { IncidentView } from './console-incident.js';
 import { ReportsView } from './console-reports.js';
 import { AuditView, AdminView } from './console-admin.js';
+import { KbView } from './console-kb.js';
 
 /** `#/queue`, `#/incident/INC-000042`, `#/reports`, `#/audit`, `#/admin`: the console is one page. */
 function useRoute() {
@@ -52,7 +53,7 @@ function Shell({ me, onSignedOut }) {
     onSignedOut();
   };
   const admin = me.account.role === 'admin';
-  const nav = [['queue', t('queue')], ['reports', t('reports')], ...(admin ? [['audit', t('audit')], ['admin', t('admin')]] : [])];
+  const nav = [['queue', t('queue')], ['kb', t('kb')], ['reports', t('reports')], ...(admin ? [['audit', t('audit')], ['admin', t('admin')]] : [])];
   const current = page || 'queue';
   return html`
     <a class="skip" href="#main">Skip to content</a>
@@ -66,6 +67,7 @@ function Shell({ me, onSignedOut }) {
     <main id="main" tabindex="-1">
       ${current === 'incident' ? html`<${IncidentView} number=${decodeURIComponent(rest[0] ?? '')} me=${me} />`
         : current === 'reports' ? html`<${ReportsView} />`
+        : current === 'kb' ? html`<${KbView} me=${me} />`
         : current === 'audit' && admin ? html`<${AuditView} />`
         : current === 'admin' && admin ? html`<${AdminView} />`
         : html`<${QueueView} me=${me} />`}
