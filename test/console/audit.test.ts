@@ -18,7 +18,7 @@ describe.each(DB_KINDS)('audit log ($kind)', ({ kind, skip }) => {
     await makeAccount(t, 'carol@example.com', 'agent', [], 'Carol');
     admin = new ConsoleClient(t.url);
     await admin.signIn('root@example.com');
-  }, 60_000);
+  }, 180_000); // app start + scrypt hashes on a loaded machine
   afterAll(async () => {
     await t?.close();
   });

@@ -27,7 +27,7 @@ describe.each(DB_KINDS)('reports ($kind)', ({ kind, skip }) => {
     if (skip) return;
     t = await startTestApp(kind);
     await seedReportHistory(t.frontline.db.pool, N, { end: END, days: 30 });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await t?.close();
   });

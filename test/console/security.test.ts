@@ -22,7 +22,7 @@ describe.each(DB_KINDS)('console security ($kind)', ({ kind, skip }) => {
     open = (await fileIncident(t.url, 'The office printer jams on every page')).number;
     const note = await fetch(`${t.url}/api/v1/incidents/${open}/comments`, { method: 'POST', headers: { authorization: `Bearer ${t.tokens.agent}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'internal: toner vendor is late', internal: true }) });
     expect(note.status).toBe(201);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await t?.close();
   });

@@ -25,7 +25,7 @@ describe.each(DB_KINDS)('console sign-in and sessions ($kind)', ({ kind, skip })
     await makeAccount(t, 'alice@example.com', 'agent', ['Service Desk'], 'Alice Agent');
     await makeAccount(t, 'lock@example.com', 'agent');
     await makeAccount(t, 'admin@example.com', 'admin');
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await t?.close();
   });
@@ -118,7 +118,7 @@ describe('sign-in rate limit', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp('pglite', { env: { CONSOLE_LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await t?.close();
   });
