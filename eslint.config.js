@@ -32,4 +32,11 @@ export default tseslint.config(
       globals: { process: 'readonly', URL: 'readonly', console: 'readonly', module: 'writable' },
     },
   },
+  {
+    // [console] browser modules served as they are (no build): browser globals.
+    files: ['src/console/public/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['document', 'window', 'location', 'navigator', 'fetch', 'FormData', 'URLSearchParams', 'localStorage', 'EventSource', 'addEventListener', 'removeEventListener', 'setInterval', 'clearInterval', 'setTimeout', 'performance'].map((g) => [g, 'readonly'])),
+    },
+  },
 );

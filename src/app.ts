@@ -36,6 +36,13 @@ import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { resolveSecret } from './secret.js';
 import { createMajorIncidents } from './major/wiring.js'; // [major]
 import type { MajorIncidentService } from './major/service.js'; // [major]
+import { accountsRouter } from './accounts/routes.js'; // [console]
+import { auditIncidentChange } from './audit/incident-changes.js'; // [audit]
+import { auditRouter } from './audit/routes.js'; // [audit]
+import { ensureAuditAppendOnly } from './audit/append-only.js'; // [audit]
+import { consoleRouter } from './console/router.js'; // [console]
+import { kbEditorRouter } from './console/kb-routes.js'; // [console]
+import { reportsRouter } from './reports/routes.js'; // [reports]
 
 export const VERSION = '0.1.0';
 
@@ -81,6 +88,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
   const db = await openDatabase(config, logger, { attach: options.attach ?? false });
   let closeTimers: () => Promise<void> = async () => {}; // [sla-timers]
   try {
+    await ensureAuditAppendOnly(db); // [audit]
     const { dialogs, t, locales } = await loadDialogs();
     // [dialog] SLA config, triage and KB search for the dialog's actions (src/dialog/services.ts).
     const dialogServices = await createDialogServices(db, { modelDir: config.TRIAGE_MODEL_DIR });
@@ -124,6 +132,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     closeTimers = () => timers.stop();
     const slaTimers = new SlaTimers(timers.boss, run, incidents, dialogServices.sla, logger.child({ component: 'sla' }));
     incidents.onChange(slaTimers.onIncidentChange);
+    incidents.onChange(auditIncidentChange); // [audit] every change by a person or token, in its transaction
 
     let shuttingDown = false;
     const app = express();
@@ -139,6 +148,15 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
     app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
     major.mount(app, db, json, run, kick); // [major] /api/v1/major-incidents, /api/v1/alerts, /api/v1/problems
+    app.use('/api/v1/admin', ...json, accountsRouter(db), auditRouter(db)); // [console] [audit]
+    app.use('/api/v1/reports', reportsRouter(db)); // [reports]
+    app.use('/api/v1/kb', ...json, kbEditorRouter(db)); // [console] KB editor
+    const consolePages = consoleRouter({ // [console]
+      db, incidents, sessionHours: config.CONSOLE_SESSION_HOURS, loginRateLimitPerMinute: config.CONSOLE_LOGIN_RATE_LIMIT_PER_MINUTE,
+      lockout: { maxFailures: config.CONSOLE_LOGIN_MAX_FAILURES, lockoutMinutes: config.CONSOLE_LOCKOUT_MINUTES },
+      secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
+    });
+    app.use('/console', consolePages.router);
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
     for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);
@@ -181,7 +199,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     await timers.work(
       slaTimers,
       new IdleDialogs(run, runner, dialogs.values(), logger.child({ component: 'idle' })),
-      new Housekeeping(db, () => channels.values(), config.INBOUND_EVENT_RETENTION_DAYS),
+      new Housekeeping(db, () => channels.values(), config.INBOUND_EVENT_RETENTION_DAYS, config.AUDIT_RETENTION_DAYS),
     );
 
     let server: Server | undefined;
@@ -203,6 +221,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         }),
       async close() {
         shuttingDown = true;
+        consolePages.close(); // [console]
         await timers.stop(); // [sla-timers] first: running jobs finish before anything closes
         const closing = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
         // Open SSE streams never end by themselves; idle keep-alive sockets would hold close() forever.

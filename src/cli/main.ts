@@ -7,6 +7,7 @@ import { registerIncidentCommands } from './commands/incidents.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerTriageCommands } from './commands/triage.js';
+import { registerUserCommands } from './commands/users.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerProblemCommands } from './commands/problems.js';
 import { registerEmailCommands } from '../../channels/email/cli.js';
@@ -30,6 +31,7 @@ registerKbCommands(program, () => openCliDatabase());
 registerEmailCommands(program);
 registerTeamsCommands(program);
 registerProblemCommands(program);
+registerUserCommands(program); // [console]
 
 process.on('unhandledRejection', (err) => fail(err));
 program.parseAsync(process.argv).catch(fail);

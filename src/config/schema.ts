@@ -64,12 +64,17 @@ export const configSchema = z.object({
   ALERTS_FLAP_WINDOW_MINUTES: int(0, 1440).default(10),
   PROBLEM_RULE_MIN_INCIDENTS: int(0, 1000).default(5),
   PROBLEM_RULE_DAYS: int(1, 365).default(30),
+  CONSOLE_SESSION_HOURS: int(1, 24 * 90).default(12), // [console]
+  CONSOLE_LOGIN_MAX_FAILURES: int(1, 100).default(5), // [console] then the account is locked
+  CONSOLE_LOCKOUT_MINUTES: int(1, 24 * 60).default(15), // [console]
+  CONSOLE_LOGIN_RATE_LIMIT_PER_MINUTE: int(0, 10_000).default(10), // [console] per source address
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0), // [audit] 0 keeps entries for ever
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Prefixes that belong to Frontline: an unknown variable with one of them is a typo, not someone else's. */
-export const OWN_PREFIXES = ['FRONTLINE_', 'WEBCHAT_', 'OUTBOX_', 'DATABASE_', 'LOG_', 'HTTP_', 'SLACK_', 'TEAMS_', 'WHATSAPP_', 'IMAP_', 'SMTP_', 'EMAIL_', 'TRIAGE_', 'KB_', 'SLA_', 'LLM_', 'MAJOR_', 'ALERTS_', 'PROBLEM_'];
+export const OWN_PREFIXES = ['FRONTLINE_', 'WEBCHAT_', 'OUTBOX_', 'DATABASE_', 'LOG_', 'HTTP_', 'SLACK_', 'TEAMS_', 'WHATSAPP_', 'IMAP_', 'SMTP_', 'EMAIL_', 'TRIAGE_', 'KB_', 'SLA_', 'LLM_', 'MAJOR_', 'ALERTS_', 'PROBLEM_', 'CONSOLE_', 'AUDIT_'];
 
 export function parseBytes(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());

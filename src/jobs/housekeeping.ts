@@ -1,5 +1,6 @@
 import type { ChannelAdapter } from '../../channels/types.js';
 import type { Database } from '../db/database.js';
+import { purgeAuditLog } from '../audit/retention.js';
 
 /** Rows per DELETE, so pruning a long backlog never holds locks on the hot tables for long. */
 const BATCH = 5_000;
@@ -7,6 +8,7 @@ const BATCH = 5_000;
 export interface HousekeepingResult {
   inboundEvents: number;
   channelState: number;
+  auditEntries?: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export class Housekeeping {
     private readonly db: Database,
     private readonly channels: () => Iterable<ChannelAdapter>,
     private readonly inboundEventRetentionDays: number,
+    private readonly auditRetentionDays = 0, // [audit] 0 keeps the audit log for ever
   ) {}
 
   async run(now = new Date()): Promise<HousekeepingResult> {
@@ -43,6 +46,8 @@ export class Housekeeping {
         );
       }
     }
+    // [audit] through the one path the append-only trigger allows.
+    if (this.auditRetentionDays > 0) result.auditEntries = await purgeAuditLog(this.db, this.auditRetentionDays, now);
     return result;
   }
 

@@ -49,6 +49,8 @@ export function registerStartCommand(program: Command): void {
       frontline.logger.info({ url, database: frontline.db.kind, channels: [...frontline.channels.keys()] }, 'Frontline is running');
       process.stdout.write(`\nFrontline is running: ${url}\n  web chat  ${url}/\n  API       ${url}/api/v1/openapi.json\n\n`);
       if (bootstrap) showBootstrapToken(bootstrap, config.FRONTLINE_DATA_DIR);
+      // [console] until someone can sign in, say how.
+      if ((await frontline.db.prisma.account.count()) === 0) process.stdout.write(`  console   ${url}/console — first create an account: npx frontline users create --role admin --email you@example.com\n\n`);
 
       let stopping = false;
       const shutdown = (signal: string) => {

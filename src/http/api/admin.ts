@@ -5,6 +5,7 @@ import { FrontlineError } from '../../errors.js';
 import { createApiToken, listApiTokens, requireRole } from '../auth.js';
 import { parseRequest } from '../validate.js';
 import { tokenBody } from './schemas.js';
+import { recordFor, writeAudit } from '../../audit/log.js';
 import { deleteAgentOverride, listAgentOverrides, upsertAgentOverride } from '../../agents/overrides.js';
 
 /** One entry of the agent override table (`PUT /agents/{key}`): only the fields given change. */
@@ -45,6 +46,7 @@ export function adminRouter(db: Database, onCommitted: () => void): Router {
       data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null },
     });
     if (updated.count === 0) throw new FrontlineError('NOT_FOUND', 'no dead outbox message with that id');
+    await writeAudit(db.prisma, recordFor('outbox.retry', { actor: 'unknown', via: 'api' }, { target: `outbox:${id.data}` })); // [audit]
     onCommitted();
     res.status(202).json({ id: id.data, status: 'pending' });
   });
@@ -56,6 +58,7 @@ export function adminRouter(db: Database, onCommitted: () => void): Router {
   router.post('/tokens', async (req, res) => {
     const body = parseRequest(tokenBody, req.body);
     const created = await createApiToken(db, body.name, body.role);
+    await writeAudit(db.prisma, recordFor('token.create', { actor: 'unknown', via: 'api' }, { target: `token:${created.id}`, after: { name: body.name, role: body.role } })); // [audit]
     res.status(201).json({ ...created, name: body.name, role: body.role });
   });
 
@@ -68,7 +71,9 @@ export function adminRouter(db: Database, onCommitted: () => void): Router {
     const key = agentKey.safeParse(req.params.key);
     if (!key.success) throw new FrontlineError('BAD_REQUEST', 'key must be a Slack user id (U…/W…), a Teams AAD object id or an email address');
     const body = parseRequest(agentBody, req.body);
-    res.json(await upsertAgentOverride(db, { key: key.data, ...body }));
+    const saved = await upsertAgentOverride(db, { key: key.data, ...body });
+    await writeAudit(db.prisma, recordFor('agent_override.put', { actor: 'unknown', via: 'api' }, { target: `agent:${key.data}`, after: saved })); // [audit]
+    res.json(saved);
   });
 
   router.delete('/agents/:key', async (req, res) => {

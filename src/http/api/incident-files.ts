@@ -3,7 +3,7 @@ import type { Database, Incident } from '../../db/database.js';
 import { FrontlineError } from '../../errors.js';
 import { formatIncidentNumber } from '../../incidents/number.js';
 import type { IncidentService } from '../../incidents/service.js';
-import { requireRole } from '../auth.js';
+import { guardConfidential as guard, requireRole } from '../auth.js';
 
 /** The files of an incident, as agents see them on `GET /incidents/{ref}`: with a download URL of the API. */
 export async function incidentAttachments(db: Database, incident: Incident) {
@@ -24,7 +24,7 @@ function assertVisible(role: string | undefined, incident: Incident): void {
 /** `GET /incidents/{ref}/transcript` and `GET /incidents/{ref}/attachments/{id}`. */
 export function registerIncidentFiles(router: Router, db: Database, incidents: IncidentService): void {
   router.get('/:ref/transcript', requireRole(db, 'read_only'), async (req, res) => {
-    const incident = await incidents.get(db.prisma, String(req.params.ref));
+    const incident = guard(req.principal, await incidents.get(db.prisma, String(req.params.ref)));
     assertVisible(req.principal?.role, incident);
     const messages = incident.originConversationId
       ? await db.prisma.message.findMany({ where: { conversationId: incident.originConversationId }, orderBy: { seq: 'asc' }, take: 1_000 })
@@ -37,7 +37,7 @@ export function registerIncidentFiles(router: Router, db: Database, incidents: I
   });
 
   router.get('/:ref/attachments/:attachmentId', requireRole(db, 'read_only'), async (req, res) => {
-    const incident = await incidents.get(db.prisma, String(req.params.ref));
+    const incident = guard(req.principal, await incidents.get(db.prisma, String(req.params.ref)));
     assertVisible(req.principal?.role, incident);
     const id = String(req.params.attachmentId);
     const file = /^[0-9a-f-]{36}$/i.test(id) ? await db.prisma.attachment.findFirst({ where: { id, incidentId: incident.id } }) : null;

@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import type { Database, Prisma } from '../../db/database.js';
 import type { IncidentPatch, IncidentService } from '../../incidents/service.js';
 import type { IntakePipeline } from '../../intake/pipeline.js';
-import { requireRole } from '../auth.js';
+import { guardConfidential as guard, requireRole } from '../auth.js';
 import { claimIdempotencyKey, type EarlierRequest, fingerprintOf, idempotencyKeyOf, REPLAYED_HEADER, reusedKey, storeIdempotentResponse } from '../idempotency.js';
 import { incidentAttachments, registerIncidentFiles } from './incident-files.js';
 import { presentDeliveryStatus, presentEvent, presentIncident } from './present.js';
@@ -17,9 +17,12 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
   router.get('/', requireRole(db, 'read_only'), async (req, res) => {
     const q = parse(listQuery, req.query);
     const redact = req.principal?.role === 'read_only';
+    const groups = req.principal?.role === 'admin' ? undefined : req.principal?.groups;
     const where: Prisma.IncidentWhereInput = {
       // Read-only tokens do not learn that a confidential incident exists, let alone match its text.
       ...(redact ? { confidential: false } : {}),
+      // [console] a signed-in agent sees confidential incidents of their own groups only.
+      ...(!redact && groups ? { AND: [{ OR: [{ confidential: false }, { assignmentGroup: { in: groups } }] }] } : {}),
       ...(csv(q.status) ? { status: { in: csv(q.status) as never } } : {}),
       ...(csv(q.priority) ? { priority: { in: csv(q.priority) } } : {}),
       ...(q.assignee ? { assignee: q.assignee } : {}),
@@ -37,7 +40,7 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
   });
 
   router.get('/:ref', requireRole(db, 'read_only'), async (req, res) => {
-    const incident = await incidents.get(db.prisma, String(req.params.ref));
+    const incident = guard(req.principal, await incidents.get(db.prisma, String(req.params.ref)));
     const redact = req.principal?.role === 'read_only';
     const events = await db.prisma.incidentEvent.findMany({
       where: { incidentId: incident.id, ...(redact ? { internal: false } : {}) },
@@ -60,8 +63,11 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
 
   router.patch('/:ref', requireRole(db, 'agent'), async (req, res) => {
     const body = parse(patchBody, req.body) as IncidentPatch;
-    const actor = `api:${req.principal!.name}`;
-    const incident = await pipeline.transaction((tx) => incidents.update(tx, String(req.params.ref), body, actor));
+    const actor = req.principal!.actor ?? `api:${req.principal!.name}`;
+    const incident = await pipeline.transaction(async (tx) => {
+      guard(req.principal, await incidents.get(tx, String(req.params.ref)));
+      return incidents.update(tx, String(req.params.ref), body, actor);
+    });
     onCommitted();
     res.json(presentIncident(incident, { redactConfidential: false }));
   });
@@ -69,7 +75,8 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
   router.post('/:ref/comments', requireRole(db, 'agent'), async (req, res) => {
     const body = parse(commentBody, req.body);
     const ref = String(req.params.ref);
-    const author = body.author ?? req.principal!.name;
+    // [console] a person signed in is named by their display name, not by what the body claims.
+    const author = req.principal!.accountId ? req.principal!.actor!.slice('console:'.length) : (body.author ?? req.principal!.name);
     // Keys belong to the client (token) that sent them; the fingerprint covers the target and the body.
     const key = idempotencyKeyOf(req);
     const scoped = key ? `comment:${req.principal!.tokenId}:${key}` : undefined;
@@ -79,6 +86,7 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
         const earlier = await claimIdempotencyKey(tx, scoped, fingerprint);
         if (earlier) return { earlier };
       }
+      guard(req.principal, await incidents.get(tx, ref));
       const incident = await incidents.comment(tx, ref, { text: body.text, author, internal: body.internal, idempotencyKey: scoped ? `api:${scoped}` : undefined });
       const response = { status: 201, body: presentIncident(incident, { redactConfidential: false }) };
       if (scoped) await storeIdempotentResponse(tx, scoped, response);
@@ -101,3 +109,4 @@ export function incidentsRouter(db: Database, incidents: IncidentService, pipeli
 
   return router;
 }
+
