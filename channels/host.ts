@@ -222,7 +222,13 @@ export interface ChannelHost {
    */
   onMajorIncidentChange?(listener: (change: MajorIncidentChangeEvent, outbox: OutboxWriter) => Promise<void>): void;
   /** [major] Agent actions on major incidents (by MI number); the actor is e.g. `slack:<name>`. */
-  majorIncidents?: { declare(ref: string, actor: string): Promise<{ number: string; status: string }> };
+  majorIncidents?: {
+    declare(ref: string, actor: string): Promise<{ number: string; status: string }>;
+    /** Links an incident (INC number) to a major incident; `unlink` takes it out; `merge` moves all children. */
+    link(ref: string, incident: string, actor: string): Promise<void>;
+    unlink(incident: string, actor: string): Promise<void>;
+    merge(from: string, into: string, actor: string): Promise<void>;
+  };
 }
 
 /** [major] What a channel is told about a major incident change. */

@@ -136,6 +136,18 @@ function majorHooks(majors: MajorIncidentService, pipeline: IntakePipeline, kick
         kick();
         return { number: formatMajorIncidentNumber(m.number), status: m.status };
       },
+      async link(ref, incident, actor) {
+        await pipeline.transaction((tx) => majors.link(tx, ref, [incident], actor, `linked by ${actor}`));
+        kick();
+      },
+      async unlink(incident, actor) {
+        await pipeline.transaction((tx) => majors.unlink(tx, incident, actor, `unlinked by ${actor}`));
+        kick();
+      },
+      async merge(from, into, actor) {
+        await pipeline.transaction((tx) => majors.merge(tx, from, into, actor));
+        kick();
+      },
     },
   };
 }

@@ -21,7 +21,7 @@ for (const { kind, skip } of DB_KINDS) {
           const reporter = await tx.contact.create({ data: { displayName: 'R' } });
           return world.app.frontline.incidents.create(tx, { title: text, description: text, reporterId: reporter.id });
         });
-      await file('The VPN is down, cannot connect from home');
+      const first = await file('The VPN is down, cannot connect from home');
       await file('VPN:en ligger nere, kan inte ansluta');
       await file('La VPN está caída, no puedo conectar');
       world.app.frontline.dispatcher.kick();
@@ -42,6 +42,14 @@ for (const { kind, skip } of DB_KINDS) {
       }, 10_000, 'the declaration');
       expect(declared.declaredBy).toBe(`slack:${AGENT.shown}`);
       await eventually(async () => world.slack.botMessages(TRIAGE).find((m) => m.text.includes(`${number} declared a major incident by ${AGENT.shown}`)), 10_000, 'the declaration line');
+
+      // In an incident's card thread, agents unlink it from the major incident and link it back.
+      const incidentCard = await eventually(async () => world.slack.botMessages(TRIAGE).find((m) => m.metadata?.event_payload.incident_id === first.id), 10_000, 'the incident card');
+      const linkedTo = async () => (await world.app.frontline.db.prisma.incident.findUniqueOrThrow({ where: { id: first.id } })).majorIncidentId;
+      await world.message(TRIAGE, AGENT.id, '!unlink', { threadTs: incidentCard.ts });
+      await eventually(async () => (await linkedTo()) === null, 10_000, 'the unlink');
+      await world.message(TRIAGE, AGENT.id, `!link ${number}`, { threadTs: incidentCard.ts });
+      await eventually(async () => (await linkedTo()) === major.id, 10_000, 'the link');
     }, 60_000);
   });
 }
