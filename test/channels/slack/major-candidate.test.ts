@@ -10,7 +10,7 @@ for (const { kind, skip } of DB_KINDS) {
     let world: SlackWorld;
     beforeAll(async () => {
       world = await SlackWorld.start(kind);
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await world?.close();
     });
