@@ -169,7 +169,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const webchatJson = express.Router().use(...json);
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : webchatJson(req, res, next)));
 
-    const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger, channels });
+    const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger, channels, majors: major.majors });
     const adapters: ChannelAdapter[] = [];
     if (config.WEBCHAT_ENABLED) {
       adapters.push(new WebchatAdapter({

@@ -32,7 +32,7 @@ for (const { kind, skip } of DB_KINDS) {
     beforeAll(async () => {
       app = await startTestApp(kind, { env: { ALERTS_RESOLVE_INCIDENTS: 'true', ALERTS_FLAP_WINDOW_MINUTES: '10' } });
       token = (await createApiToken(app.frontline.db, 'alertmanager', 'alerts')).token;
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await app?.close();
     });

@@ -35,7 +35,7 @@ for (const { kind, skip } of DB_KINDS) {
         SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_SECURE: 'false', SUPPORT_ADDRESS: `"IT Support" <${SUPPORT}>`,
       }), { smtpTransport: { ignoreTLS: true }, imap: { initialSync: 'all', reconnect: { initialMs: 50, maxMs: 500 }, autoIdleDelayMs: 200, pollIntervalMs: 1_000 } });
       app = await startTestApp(kind, { channels: [email] });
-    }, 90_000);
+    }, 180_000);
     afterAll(async () => {
       await app?.close();
       await sink?.stop();

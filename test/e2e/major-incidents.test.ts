@@ -35,7 +35,7 @@ for (const { kind, skip } of DB_KINDS) {
     let app: TestApp;
     beforeAll(async () => {
       app = await startTestApp(kind);
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await app?.close();
     });

@@ -25,7 +25,7 @@ for (const { kind, skip } of DB_KINDS) {
 
     beforeAll(async () => {
       app = await startTestApp(kind, { env: { PROBLEM_RULE_MIN_INCIDENTS: '3', PROBLEM_RULE_DAYS: '30', FRONTLINE_DIALOG: 'report-guided' } });
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await app?.close();
     });
