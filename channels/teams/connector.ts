@@ -3,6 +3,7 @@ import { ConnectorClient, HttpError } from '@microsoft/agents-hosting';
 import type { Logger } from 'pino';
 import { ChannelSendError, type ChannelHost, type JsonValue } from '../types.js';
 import type { ConnectorTokens } from './auth.js';
+import { SendPacer } from './pace.js';
 import type { TeamsReference } from './reference.js';
 
 /**
@@ -12,6 +13,8 @@ import type { TeamsReference } from './reference.js';
  * nothing more is attempted until the app is added again.
  */
 const DEAD_KEY = 'dead-conversations';
+/** Waited out in place; longer waits are left to the outbox's schedule. */
+const MAX_WAIT_MS = 2_000;
 type DeadMap = Record<string, string>;
 
 export class TeamsConnector {
@@ -25,19 +28,35 @@ export class TeamsConnector {
     return ConnectorClient.createClientWithToken(serviceUrl, await this.tokens.token());
   }
 
+  private readonly pacer = new SendPacer();
+
+  /** Waits for a free slot in the conversation's rate windows; a wait above MAX_WAIT_MS goes back to the outbox. */
+  private async pace(ref: TeamsReference): Promise<void> {
+    const key = ref.conversationId; // Teams counts per thread: each reply chain of a channel has its own limits
+    for (;;) {
+      const wait = this.pacer.delay(key);
+      if (wait === 0) return this.pacer.record(key);
+      if (wait > MAX_WAIT_MS) throw new ChannelSendError('Teams: pacing sends below the conversation rate limit', { retryable: true, retryAfterMs: wait });
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
   async send(ref: TeamsReference, activity: Record<string, unknown>): Promise<string | undefined> {
+    await this.pace(ref);
     const client = await this.client(ref.serviceUrl);
     const res = await client.sendToConversation(ref.conversationId, toActivity(ref, activity));
     return res?.id;
   }
 
   async update(ref: TeamsReference, activityId: string, activity: Record<string, unknown>): Promise<void> {
+    await this.pace(ref);
     const client = await this.client(ref.serviceUrl);
     await client.updateActivity(ref.conversationId, activityId, toActivity(ref, { ...activity, id: activityId }));
   }
 
   /** Best effort: the typing indicator while the intake works (a failure must not hold the reply up). */
   typing(ref: TeamsReference): void {
+    if (this.pacer.delay(ref.conversationId) > 0) return; // the budget is for messages
     this.send(ref, { type: 'typing' }).catch((err: unknown) => this.logger.debug({ err }, 'Teams: typing indicator failed'));
   }
 

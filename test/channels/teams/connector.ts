@@ -8,6 +8,8 @@ export interface PostedActivity {
   /** Set for replyToActivity and updates. */
   activityId?: string;
   kind: 'send' | 'reply' | 'update';
+  /** When the connector received it (ms since epoch). */
+  at: number;
   authorization?: string;
   activity: {
     type: string; text?: string; textFormat?: string; id?: string;
@@ -102,7 +104,7 @@ export class FakeConnector {
       if (queued) return json(queued.status, queued.body ?? { error: { code: 'ServiceError', message: 'failed' } }, queued.headers);
       const kind = req.method === 'PUT' ? 'update' : m[2] ? 'reply' : 'send';
       const id = kind === 'update' ? m[2]! : `1${String(Date.now()).slice(-9)}${String(++this.seq).padStart(4, '0')}`;
-      this.posted.push({ id, conversationId, kind, ...(m[2] ? { activityId: m[2] } : {}), ...(auth ? { authorization: auth } : {}), activity: body as PostedActivity['activity'] });
+      this.posted.push({ id, conversationId, kind, at: Date.now(), ...(m[2] ? { activityId: m[2] } : {}), ...(auth ? { authorization: auth } : {}), activity: body as PostedActivity['activity'] });
       return json(kind === 'update' ? 200 : 201, { id });
     }
     json(404, { error: { code: 'NotFound', message: `${req.method} ${path}` } });

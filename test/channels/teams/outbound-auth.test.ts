@@ -52,7 +52,7 @@ describe.skipIf(!fixturesPresent)(`Teams outbound MSAL credentials (${KIND})${fi
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, [BIN, 'start'], {
       env: {
-        ...process.env, ...db.env, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', OUTBOX_POLL_MS: '100', FRONTLINE_DIALOG: 'report-incident',
+        ...process.env, ...db.env, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', OUTBOX_POLL_MS: '100', OUTBOX_BASE_DELAY_MS: '200', OUTBOX_MAX_DELAY_MS: '1000', FRONTLINE_DIALOG: 'report-incident',
         NODE_EXTRA_CA_CERTS: ca, TEAMS_APP_ID: APP_ID, TEAMS_AUTHORITY: issuer.url, TEAMS_SERVICE_URL: connector.url, ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TeamsAdapter, teamsFromEnv } from '../../../channels/teams/adapter.js';
 import { renderActivity } from '../../../channels/teams/cards.js';
+import { SendPacer } from '../../../channels/teams/pace.js';
 import { parseTeamsSettings, TEAMS_SETTING_KEYS } from '../../../channels/teams/settings.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { eventually } from '../../helpers/app.js';
@@ -50,6 +51,27 @@ describe('Teams rendering', () => {
   });
 });
 
+describe('Teams send pacing', () => {
+  it('keeps every window of the per-thread limits (7/1 s, 8/2 s, 60/30 s, 1,800/h) and counts threads apart', () => {
+    const pacer = new SendPacer();
+    let now = 1_000_000;
+    const sends: number[] = [];
+    // Always send as soon as allowed, for two minutes of simulated time.
+    while (now < 1_120_000) {
+      const wait = pacer.delay('a:chat', now);
+      if (wait > 0) now += wait;
+      pacer.record('a:chat', now);
+      sends.push(now);
+    }
+    const most = (ms: number) => Math.max(...sends.map((t) => sends.filter((u) => u >= t && u < t + ms).length));
+    expect(most(1_000)).toBe(7);
+    expect(most(2_000)).toBe(8);
+    expect(most(30_000)).toBe(60);
+    expect(sends.length).toBeGreaterThanOrEqual(235); // 60 per 30 s (plus the margin) binds over two minutes
+    expect(pacer.delay('19:other@thread.tacv2;messageid=1', now)).toBe(0);
+  });
+});
+
 for (const { kind, skip } of DB_KINDS) {
   describe.skipIf(skip || !fixturesPresent)(`Teams outbound failures (${kind})${fixturesPresent ? '' : ` — ${MISSING}`}`, () => {
     let world: TeamsWorld;
@@ -68,6 +90,17 @@ for (const { kind, skip } of DB_KINDS) {
       await world.dm(u, 'the printer on floor 2 jams');
       await world.expectPosted(/Shall I go ahead/, chat, 15_000);
       expect(Date.now() - started).toBeGreaterThanOrEqual(900); // waited as Retry-After said
+    });
+
+    it('a burst into one chat is paced under Teams\' limits: every message arrives, never 8 within 2 seconds', async () => {
+      const u = world.newUser('Burst');
+      const chat = world.personalConversation(u);
+      const ref = { serviceUrl: world.connector.url, conversationId: chat, kind: 'personal', botId: BOT.id, user: u.id };
+      await Promise.all(Array.from({ length: 10 }, (_, i) => world.adapter.send(ref, { text: `line ${i}`, author: { kind: 'bot' } }, { idempotencyKey: `burst-${i}`, conversationId: 'c1', attempt: 1 })));
+      const at = world.connector.messages(chat).map((p) => p.at).sort((a, b) => a - b);
+      expect(at).toHaveLength(10);
+      for (let i = 7; i < at.length; i++) expect(at[i]! - at[i - 7]!, `message ${i}`).toBeGreaterThanOrEqual(1_000 - 50);
+      expect(at[8]! - at[0]!).toBeGreaterThanOrEqual(2_000 - 50);
     });
 
     it('403 BotNotInConversationRoster dead-letters the reply, marks the conversation dead and /readyz names it; adding the app again revives it', async () => {
