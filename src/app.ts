@@ -79,7 +79,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     // [dialog] SLA config, triage and KB search for the dialog's actions (src/dialog/services.ts).
     const dialogServices = await createDialogServices(db, { modelDir: config.TRIAGE_MODEL_DIR });
     const notifier = new ReporterNotifier(t);
-    const incidents = new IncidentService(notifier, { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy, clock: dialogServices.sla.clock, taxonomy: dialogServices.taxonomy });
+    const incidents = new IncidentService(notifier, { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy, requestSla: dialogServices.sla.requestPolicy, clock: dialogServices.sla.clock, taxonomy: dialogServices.taxonomy });
     // [dialog] channel capabilities: email (not conversational) files a complete report at once.
     const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, channelCapabilities: (name) => channels.get(name)?.capabilities });
     notifier.announcedBy((tx, conversationId, status) => runner.announces(tx, conversationId, status)); // [dialog] one message per change

@@ -9,7 +9,9 @@ import { DEFAULT_SLA } from '../sla/policy.js';
 import { clampLevel, DEFAULT_MATRIX, priorityOf } from '../sla/priority.js';
 import type { Triage } from '../triage/triage.js';
 import { readCues, urgencyFloor } from './cues.js';
+import { subProblem } from './subproblem.js';
 import type { ActionName } from './definition.js';
+import { relevantHits } from '../kb/relevance.js';
 import type { KbSearch } from './kb-access.js';
 import type { Translate } from './messages.js';
 
@@ -76,7 +78,12 @@ export class DialogActions {
       confidence: routed?.confidence ?? 0,
       service_name: (routed?.service && this.services.serviceName?.(routed.service)) || routed?.service || null,
       service_known: routed?.service ? 'yes' : 'no',
-      ...(cues.impact ? { impact: cues.impact } : {}),
+      // A service request is planned work for the requester: nobody is "affected", so that question is not asked.
+      kind: routed?.kind ?? 'incident',
+      // Which follow-up questions fit (src/dialog/subproblem.ts): a sign-in problem is asked about the account.
+      ...(subProblem(text) ? { subproblem: subProblem(text) } : {}),
+      ...(routed?.requestTopic ? { request_topic: routed.requestTopic } : {}),
+      ...(cues.impact ? { impact: cues.impact } : routed?.kind === 'request' ? { impact: 3 } : {}),
       // A live compromise (password given to a phishing page, ransomware) is never "only me": P1/P2.
       ...(routed?.minImpact && routed.minImpact < 3 ? { impact_floor: routed.minImpact, signal: routed.signal } : {}),
       // The taxonomy's floor (security: high) wins over a calmer cue in the text.
@@ -90,7 +97,14 @@ export class DialogActions {
     const category = (input.triage as Input | undefined)?.category;
     // A report complete enough to file at once has a confident category: suggestions stay within it.
     const within = input.complete === true && typeof category === 'string' ? { category } : {};
-    const hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3, ...within });
+    const triage = (input.triage ?? {}) as Input;
+    // One hit more than shown, so the last shown one has a margin; then only the likely-right ones (src/kb/relevance.ts).
+    const found = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 4, ...within });
+    const hits = relevantHits(found, {
+      category: typeof category === 'string' ? category : null,
+      wideImpact: num(triage.impact) === 1,
+      requestTopic: typeof triage.request_topic === 'string' ? triage.request_topic : null,
+    }).slice(0, 3);
     for (const h of hits) {
       await tx.kbFeedback.create({ data: { kind: 'suggested', articleId: h.id, conversationId: ctx.conversationId, language, category: typeof category === 'string' ? category : null } });
     }
@@ -124,11 +138,12 @@ export class DialogActions {
   private prioritize(input: Input, locale: string): Result {
     const { impact, urgency } = this.levels(input);
     const priority = priorityOf(impact, urgency, this.services.sla?.matrix ?? DEFAULT_MATRIX);
-    return { priority, impact, urgency, ...this.slaWords(priority, str(input.locale) || locale) };
+    return { priority, impact, urgency, ...this.slaWords(priority, str(input.locale) || locale, kindOf(input)) };
   }
 
-  private slaWords(priority: string, locale: string): Result {
-    const target = (this.services.sla?.policy ?? DEFAULT_SLA)[priority as 'P1'];
+  private slaWords(priority: string, locale: string, kind: 'incident' | 'request'): Result {
+    const policy = kind === 'request' ? this.services.sla?.requestPolicy : this.services.sla?.policy;
+    const target = (policy ?? DEFAULT_SLA)[priority as 'P1'];
     // With a business-hours calendar "2 hours" would promise too much on a Friday evening: say which hours count.
     const sla = this.services.sla;
     const words = (minutes: number) => {
@@ -155,10 +170,11 @@ export class DialogActions {
       assignmentGroup: strOrNull(triage.assignmentGroup),
       tier: str(triage.tier) || undefined,
       confidential: triage.confidential === true,
+      type: kindOf(input),
     });
     await linkIncident(tx, ctx.conversationId, incident.id);
     ctx.incidentId = incident.id;
-    return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale) };
+    return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, kind: incident.type, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale, incident.type) };
   }
 
   /** "status of INC-000123" (only the reporter's own incidents) or "my tickets" (their open ones). */
@@ -259,6 +275,8 @@ export function titleFrom(description: string): string {
 /** Skip words for an optional comment, in the four languages. */
 const SKIP = /^(?:no|nope|nothing|none|n\/a|skip|no thanks|no thank you|nej|nej tack|inget|ingenting|nä|no gracias|nada|ninguno|não|nao|não obrigad[oa]|nada)\W*$/iu;
 
+/** Incident or service request, as triage decided (the filed record keeps it as `type`). */
+const kindOf = (input: Input): 'incident' | 'request' => ((input.triage as Input | undefined)?.kind === 'request' ? 'request' : 'incident');
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
