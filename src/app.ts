@@ -8,6 +8,7 @@ import { type Database, openDatabase, type Tx } from './db/database.js';
 import { EmbeddedStatistics } from './db/statistics.js';
 import { loadDialogs } from './dialog/catalog.js';
 import { deflectionRouter } from './dialog/deflection.js'; // [dialog]
+import { kbPageRouter } from './kb/page.js'; // [dialog]
 import { createDialogServices } from './dialog/services.js'; // [dialog] triage, KB, SLA for the dialog actions
 import { DialogRunner } from './dialog/runner.js';
 import { adminRouter } from './http/api/admin.js';
@@ -81,7 +82,8 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const notifier = new ReporterNotifier(t);
     const incidents = new IncidentService(notifier, { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy, requestSla: dialogServices.sla.requestPolicy, clock: dialogServices.sla.clock, taxonomy: dialogServices.taxonomy });
     // [dialog] channel capabilities: email (not conversational) files a complete report at once.
-    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, channelCapabilities: (name) => channels.get(name)?.capabilities });
+    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, channelCapabilities: (name) => channels.get(name)?.capabilities,
+      articleUrl: (id) => (config.PUBLIC_URL ? new URL(`kb/articles/${encodeURIComponent(id)}`, config.PUBLIC_URL.replace(/\/?$/, '/')).toString() : undefined) }); // [dialog] "open the full article"
     notifier.announcedBy((tx, conversationId, status) => runner.announces(tx, conversationId, status)); // [dialog] one message per change
     incidents.onChange((tx, change) => runner.onIncidentChange(tx, change)); // [dialog] e.g. resolved → CSAT
     const channels = new Map<string, ChannelAdapter>();
@@ -131,6 +133,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/api/v1/incidents', ...json, incidentsRouter(db, incidents, pipeline, kick));
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
     app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
+    app.use('/kb', kbPageRouter(db)); // [dialog] the full KB article a conversation links to
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
     for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);

@@ -11,6 +11,7 @@ import type { Triage } from '../triage/triage.js';
 import { readCues, urgencyFloor } from './cues.js';
 import { subProblem } from './subproblem.js';
 import type { ActionName } from './definition.js';
+import { presentArticle } from '../kb/presenter.js';
 import { relevantHits } from '../kb/relevance.js';
 import type { KbSearch } from './kb-access.js';
 import type { Translate } from './messages.js';
@@ -29,6 +30,8 @@ export interface DialogServices {
   sla?: SlaConfig;
   /** Display name of a taxonomy service id. */
   serviceName?: (id: string) => string | undefined;
+  /** Public address of a KB article's page (`PUBLIC_URL` + /kb/articles/<id>), when Frontline has one. */
+  articleUrl?: (id: string) => string | undefined;
   /** What a channel can do (e.g. `conversational: false` for email), by channel name. */
   channelCapabilities?: (channel: string) => { conversational?: boolean } | undefined;
 }
@@ -115,7 +118,7 @@ export class DialogActions {
     const article = await tx.kbArticle.findUnique({ where: { id: str(input.kb_choice) } });
     if (!article) return { found: false };
     await tx.kbFeedback.create({ data: { kind: 'opened', articleId: article.id, conversationId: ctx.conversationId, language: article.language, category: article.category } });
-    return { found: true, id: article.id, title: article.title, steps: stepsOf(article.body) };
+    return { found: true, id: article.id, ...presentArticle(article, this.services.articleUrl?.(article.id)) };
   }
 
   private async kbFeedback(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
@@ -248,13 +251,6 @@ function details(input: Input): string[] {
     .map(([k, v]) => `${k.slice(5).replace(/_/g, ' ')}: ${String(v)}`);
   const notes = Array.isArray(input.notes) ? input.notes.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
   return notes.length ? [...answers, `reporter also wrote:\n${notes.map((n) => `- ${n}`).join('\n')}`] : answers;
-}
-
-/** The numbered steps of a KB article body (see kb/article.ts renderBody), kept short for a chat bubble. */
-function stepsOf(body: string): string {
-  const numbered = body.split('\n').filter((l) => /^\d+\.\s/.test(l.trim()));
-  const text = (numbered.length ? numbered.join('\n') : body).trim();
-  return text.length > 900 ? `${text.slice(0, 897)}...` : text;
 }
 
 /** A greeting opening the report ("Hi,", "Hej!", "Buenos días:") says nothing about the problem. */
