@@ -45,7 +45,7 @@ const TOPIC_PATTERNS: [RequestTopic, RegExp][] = [
   [
     'access',
     phrase([
-      "(?:want|need|would like|'d like) to change my password|" + '(?:get|give|grant|request|need|want|have|with|like) (?:me |him |her |them |us )?(?:read |write |edit |admin |full )?(?:access|permissions?|rights)(?: to| for| on)?|access request|add (?:me|him|her|them|us|[A-Z]\\p{L}+) (?:to|as)|(?:be )?added to(?: the)?|invite me to|membership (?:of|in)|(?:an? )?(?:new )?(?:account|licen[cs]e) for|set up (?:an? )?account|(?:need|want) (?:an? )?(?:account|licen[cs]e)',
+      "(?:want|need|would like|'d like) to change my password|" + '(?:get|give|grant|request|needs?|want|with|like) (?:me |him |her |them |us )?(?:read |write |edit |admin |full )?(?:access|permissions?|rights)(?: to| for| on)?|access request|add (?:me|him|her|them|us|[A-Z]\\p{L}+) (?:to|as)|(?:be )?added to(?: the)?|invite me to|membership (?:of|in)|(?:an? )?(?:new )?(?:account|licen[cs]e) for|set up (?:an? )?account|(?:need|want) (?:an? )?(?:account|licen[cs]e)',
       '(?:vill|behöver|ska) byta (?:mitt )?lösenord',
       '(?:få|ge|behöver|vill ha|önskar) (?:mig |honom |henne |oss )?\\p{L}*(?:behörighet(?:er)?|åtkomst|tillgång|rättigheter)|(?:behöver|vill) komma åt|lägg(?:a)? till (?:mig|honom|henne|oss)|läggas till i|(?:ett )?(?:nytt )?konto (?:för|till)|(?:behöver|vill ha) (?:en )?licens',
       '(?:quiero|necesito|quer[ií]a) cambiar (?:mi |la )?contrase[ñn]a',
@@ -57,10 +57,10 @@ const TOPIC_PATTERNS: [RequestTopic, RegExp][] = [
   [
     'hardware',
     phrase([
-      `(?:need|want|order|request|get|have|like|replace) (?:a |an |one )?(?:new |second |another |extra |replacement |bigger |larger )${EN_DEVICES}|(?:can|could|may) (?:i|we) (?:get|have|order) (?:a |an )?(?:new |second |another |extra )?${EN_DEVICES}|order(?:ed|ing)? (?:a |an |the )?(?:new )?${EN_DEVICES}|(?:replacement|new) ${EN_DEVICES} (?:for|because)`,
-      `(?:behöver|vill ha|få|beställa|beställt|beställning av) (?:en |ett )?(?:ny|nytt|extra|till|andra|större) ${SV_DEVICES}|(?:kan|får) jag få (?:en |ett )?(?:ny |nytt |extra )?${SV_DEVICES}`,
-      `(?:necesito|quer[ií]a|pedir|solicitar|tener|encargar) (?:un |una |otro |otra )?(?:${ES_DEVICES}) (?:nuev[oa]|adicional)|(?:un |una )(?:segund[oa]|otr[oa]|nuev[oa]) ${ES_DEVICES}|(?:pedir|solicitar|encargar) (?:un|una|unos|unas) ${ES_DEVICES}`,
-      `(?:preciso de|gostaria de|pedir|solicitar|conseguir|ter) (?:um |uma |outro |outra )?(?:${PT_DEVICES}) (?:nov[oa]|adicional)|(?:um |uma )(?:segund[oa]|outr[oa]|nov[oa]) ${PT_DEVICES}|(?:pedir|solicitar|encomendar) (?:um|uma|uns|umas) ${PT_DEVICES}`,
+      `(?:need|want|order|request|get|have|like|replace) (?:a |an |one )?(?:new |second |another |extra |replacement |bigger |larger )${EN_DEVICES}|(?:can|could|may) (?:i|we) (?:get|have|order) (?:a |an )?(?:new |second |another |extra )?${EN_DEVICES}|order(?:ed|ing)? (?:me )?(?:a |an |the )?(?:new )?(?:[\\p{L}0-9-]+ ){0,2}${EN_DEVICES}|(?:replacement|new) ${EN_DEVICES} (?:for|because)`,
+      `beställ(?:a|t)? (?:en |ett )?(?:ny |nytt |extra )?[\\p{L}0-9-]*${SV_DEVICES}|(?:behöver|vill ha|få|beställa|beställt|beställning av) (?:en |ett )?(?:ny|nytt|extra|till|andra|större) ${SV_DEVICES}|(?:kan|får) jag få (?:en |ett )?(?:ny |nytt |extra )?${SV_DEVICES}`,
+      `(?:pedid(?:me|nos)?|p[ií]deme|encargad(?:me)?|comprad(?:me)?) (?:un|una|unos|unas) (?:[\\p{L}0-9-]+ ){0,2}${ES_DEVICES}|(?:necesito|quer[ií]a|pedir|solicitar|tener|encargar) (?:un |una |otro |otra )?(?:${ES_DEVICES}) (?:nuev[oa]|adicional)|(?:un |una )(?:segund[oa]|otr[oa]|nuev[oa]) ${ES_DEVICES}|(?:pedir|solicitar|encargar) (?:un|una|unos|unas) ${ES_DEVICES}`,
+      `(?:pe[çc]am|pe[çc]a|encomendem|comprem) (?:um|uma|uns|umas) (?:[\\p{L}0-9-]+ ){0,2}${PT_DEVICES}|(?:preciso de|gostaria de|pedir|solicitar|conseguir|ter) (?:um |uma |outro |outra )?(?:${PT_DEVICES}) (?:nov[oa]|adicional)|(?:um |uma )(?:segund[oa]|outr[oa]|nov[oa]) ${PT_DEVICES}|(?:pedir|solicitar|encomendar) (?:um|uma|uns|umas) ${PT_DEVICES}`,
     ]),
   ],
   [
@@ -87,6 +87,11 @@ const TOPIC_PATTERNS: [RequestTopic, RegExp][] = [
   [
     'other',
     phrase([
+      // Something new to be created for people: a channel, a group, a list, a site.
+      '(?:create|set up|make|open) (?:a |an )?(?:new )?(?:teams? )?(?:channel|group|distribution list|mailing list|shared mailbox|site|folder|team)s?|(?:we|i) need (?:a |an )(?:new )?(?:e-?mail )?(?:distribution list|mailing list|channel|group|site|shared mailbox|folder)',
+      '(?:skapa|sätta upp|lägga upp) (?:en |ett )?(?:ny |nytt )?[\\p{L}-]*(?:kanal|grupp|lista|brevlåda|webbplats|mapp)|behöver (?:en |ett )[\\p{L}-]*(?:lista|kanal|grupp|brevlåda)',
+      '(?:crear|montar) (?:un |una )?(?:nuev[oa] )?(?:canal|grupo|lista de distribuci[óo]n|buz[óo]n|sitio|carpeta)|necesitamos (?:un|una) (?:canal|grupo|lista|buz[óo]n|carpeta)',
+      '(?:criar|montar) (?:um |uma )?(?:nov[oa] )?(?:canal|grupo|lista de distribui[çc][ãa]o|caixa|site|pasta)|precisamos de (?:um|uma) (?:canal|grupo|lista|caixa|pasta)',
       "i'?d like(?: to (?:have|get|order|request))?|i would like(?: to (?:have|get|order|request))?|(?:could|may|can) i (?:please )?have",
       '(?:book|reserve|set up|prepare) (?:the |a )?(?:conference |meeting |board )?room|(?:booked|set up) for the (?:board |team )?meeting|(?:can|could) (?:we|you) (?:get|set up|prepare|book)|(?:my|an?) (?:order|request) (?:for|of)|(?:no ?one|nobody) (?:has )?(?:answered|replied) (?:to )?my (?:order|request)',
       '(?:skulle vilja ha|vill gärna ha|önskar få)',
