@@ -46,6 +46,8 @@ export interface IncidentView {
   assignee: string | null;
   assignmentGroup: string | null;
   confidential: boolean;
+  /** `request` for a service request (access, hardware, an install); absent or `incident` otherwise. */
+  type?: 'incident' | 'request';
   resolution: string | null;
   reporter: { id: string; name: string | null; email: string | null };
   /** Channel of the conversation the incident came from (`webchat`, `slack`, `email`…). */

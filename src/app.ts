@@ -8,6 +8,7 @@ import { type Database, openDatabase, type Tx } from './db/database.js';
 import { EmbeddedStatistics } from './db/statistics.js';
 import { loadDialogs } from './dialog/catalog.js';
 import { deflectionRouter } from './dialog/deflection.js'; // [dialog]
+import { kbPageRouter } from './kb/page.js'; // [dialog]
 import { createDialogServices } from './dialog/services.js'; // [dialog] triage, KB, SLA for the dialog actions
 import { DialogRunner } from './dialog/runner.js';
 import { adminRouter } from './http/api/admin.js';
@@ -93,10 +94,11 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     // [dialog] SLA config, triage and KB search for the dialog's actions (src/dialog/services.ts).
     const dialogServices = await createDialogServices(db, { modelDir: config.TRIAGE_MODEL_DIR });
     const notifier = new ReporterNotifier(t);
-    const incidents = new IncidentService(notifier, { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy, clock: dialogServices.sla.clock, taxonomy: dialogServices.taxonomy });
+    const incidents = new IncidentService(notifier, { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy, requestSla: dialogServices.sla.requestPolicy, clock: dialogServices.sla.clock, taxonomy: dialogServices.taxonomy });
     const major = createMajorIncidents(config, incidents); // [major] services.yaml validated here, at start
     // [dialog] channel capabilities: email (not conversational) files a complete report at once.
-    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, majors: major.majors, channelCapabilities: (name) => channels.get(name)?.capabilities });
+    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, majors: major.majors, channelCapabilities: (name) => channels.get(name)?.capabilities,
+      articleUrl: (id) => (config.PUBLIC_URL ? new URL(`kb/articles/${encodeURIComponent(id)}`, config.PUBLIC_URL.replace(/\/?$/, '/')).toString() : undefined) }); // [dialog] "open the full article"
     notifier.announcedBy((tx, conversationId, status) => runner.announces(tx, conversationId, status)); // [dialog] one message per change
     incidents.onChange((tx, change) => runner.onIncidentChange(tx, change)); // [dialog] e.g. resolved → CSAT
     const channels = new Map<string, ChannelAdapter>();
@@ -157,6 +159,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
     });
     app.use('/console', consolePages.router);
+    app.use('/kb', kbPageRouter(db)); // [dialog] the full KB article a conversation links to
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
     for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);

@@ -13,7 +13,8 @@ import { openDatabase } from '../../src/db/database.js';
 import { readCues, urgencyFloor } from '../../src/dialog/cues.js';
 import { createLanguageDetector } from '../../src/dialog/language.js';
 import { importKb } from '../../src/kb/import.js';
-import { createKbRanker, kbRankerKindFromEnv } from '../../src/kb/ranker.js';
+import { createKbRanker, kbRankerKindFromEnv, type KbSearchHit } from '../../src/kb/ranker.js';
+import { relevantHits } from '../../src/kb/relevance.js';
 import { KB_LANGUAGES } from '../../src/kb/text.js';
 import { loadSlaConfig } from '../../src/sla/config.js';
 import { clampLevel, priorityOf, type Priority } from '../../src/sla/priority.js';
@@ -98,7 +99,6 @@ export default async function run(args: string[]): Promise<void> {
     // As src/dialog/catalog.ts: the detector over the languages with a catalog (the KB languages here).
     const detect = createLanguageDetector([...KB_LANGUAGES]);
     console.log(`imported ${imported.total} articles into ${db.kind}; triage: rules (no trained model); KB ranker: ${ranker.name}`);
-    console.log('request type: the dialog has none yet — every report is filed as an incident');
 
     const byLang: Record<string, Metrics> = {};
     const all: { report: Report; got: Decision }[] = [];
@@ -137,7 +137,7 @@ export default async function run(args: string[]): Promise<void> {
           articles: imported.total,
           triage: 'rules over dialogs/taxonomy.yaml (fresh install: no trained model)',
           kbRanker: ranker.name,
-          requestType: 'none in the dialog yet: every report counts as an incident',
+          requestType: 'triage kind (src/triage/request-kind.ts): requests skip "who is affected?" and are asked "when do you need it?"',
           targets: TARGETS,
           definitions: {
             priorityAccuracy: 'share of reports whose priority equals the matrix priority of the true impact and urgency',
@@ -173,7 +173,7 @@ async function decide(
     triage: ReturnType<typeof createTriage>;
     matrix: Parameters<typeof priorityOf>[2];
     locale: string;
-    search: (q: string, o: { language?: string; top: number }) => Promise<{ id: string }[]>;
+    search: (q: string, o: { language?: string; top: number }) => Promise<KbSearchHit[]>;
   },
 ): Promise<Decision> {
   const text = report.text.trim();
@@ -181,20 +181,24 @@ async function decide(
   const routed = deps.triage(text);
   const floor = urgencyFloor(routed.minUrgency);
   const triageUrgency = cues.urgency || floor < 3 ? Math.min(cues.urgency ?? 3, floor) : undefined;
-  // The impact/urgency steps skip their question when the triage result already has the value.
-  const impact = clampLevel(cues.impact ?? report.answers.impact);
+  // The impact/urgency steps skip their question when the triage result already has the value; a request is
+  // never asked who is affected (only the requester), and "when do you need it?" stands in for the urgency question.
+  const request = routed.kind === 'request';
+  const impact = clampLevel(cues.impact ?? (request ? 3 : report.answers.impact));
   const urgency = clampLevel(triageUrgency ?? report.answers.urgency);
   const urgencyFrom = triageUrgency === undefined ? 'answer' : cues.urgency && cues.urgency <= floor ? 'cue' : 'floor';
   const security = routed.category === 'security';
-  const hits = security ? [] : await deps.search(text.slice(0, 2_000), { language: deps.locale, top: 3 });
+  // As the kb_search action: one hit more than shown, then the relevance gate (src/kb/relevance.ts).
+  const found = security ? [] : await deps.search(text.slice(0, 2_000), { language: deps.locale, top: 4 });
+  const hits = relevantHits(found, { category: routed.category, wideImpact: cues.impact === 1, requestTopic: routed.requestTopic ?? null });
   return {
     category: routed.category,
     impact,
-    impactFrom: cues.impact ? 'cue' : 'answer',
+    impactFrom: cues.impact || request ? 'cue' : 'answer',
     urgency,
     urgencyFrom,
     priority: priorityOf(impact, urgency, deps.matrix),
-    kind: 'incident',
+    kind: routed.kind,
     locale: deps.locale,
     kbSkipped: security,
     kb: hits[0]?.id ?? null,

@@ -52,7 +52,7 @@ export const slackDate = (d: Date | null) => (d ? `<!date^${Math.floor(d.getTime
 /** The card's plain-text fallback (notifications, screen readers, and our transcript). */
 export function cardFallback(incident: IncidentView): string {
   if (incident.confidential) return `${incident.number} · ${incident.priority} · confidential incident`;
-  return `${incident.number} · ${incident.priority} · ${incident.title}`;
+  return `${incident.number} · ${incident.priority} · ${incident.type === 'request' ? 'request · ' : ''}${incident.title}`;
 }
 
 /** A triage card: a coloured attachment holding the incident's fields and the agents' buttons. */
@@ -65,7 +65,8 @@ export function cardMessage(incident: IncidentView, options: { incidentUrl?: str
         { type: 'context', elements: [{ type: 'mrkdwn', text: `Priority *${incident.priority}* · status *${incident.status}* · details only in Frontline` }] },
       ]
     : [
-        { type: 'section', text: { type: 'mrkdwn', text: `${heading} ${escapeMrkdwn(incident.title)}` } },
+        // A service request is planned work, not a disruption: agents see which it is before reading on.
+        { type: 'section', text: { type: 'mrkdwn', text: `${heading} ${incident.type === 'request' ? '· :inbox_tray: *Service request* · ' : ''}${escapeMrkdwn(incident.title)}` } },
         {
           type: 'section',
           fields: [

@@ -9,7 +9,10 @@ import { DEFAULT_SLA } from '../sla/policy.js';
 import { clampLevel, DEFAULT_MATRIX, priorityOf } from '../sla/priority.js';
 import type { Triage } from '../triage/triage.js';
 import { readCues, urgencyFloor } from './cues.js';
+import { subProblem } from './subproblem.js';
 import type { ActionName } from './definition.js';
+import { presentArticle } from '../kb/presenter.js';
+import { relevantHits } from '../kb/relevance.js';
 import type { KbSearch } from './kb-access.js';
 import type { Translate } from './messages.js';
 import type { MajorIncidentService } from '../major/service.js';
@@ -29,6 +32,8 @@ export interface DialogServices {
   sla?: SlaConfig;
   /** Display name of a taxonomy service id. */
   serviceName?: (id: string) => string | undefined;
+  /** Public address of a KB article's page (`PUBLIC_URL` + /kb/articles/<id>), when Frontline has one. */
+  articleUrl?: (id: string) => string | undefined;
   /** What a channel can do (e.g. `conversational: false` for email), by channel name. */
   channelCapabilities?: (channel: string) => { conversational?: boolean } | undefined;
   /** [major] Declared major incidents a new report may be about ("known outage"). */
@@ -109,7 +114,12 @@ export class DialogActions {
       confidence: routed?.confidence ?? 0,
       service_name: (routed?.service && this.services.serviceName?.(routed.service)) || routed?.service || null,
       service_known: routed?.service ? 'yes' : 'no',
-      ...(cues.impact ? { impact: cues.impact } : {}),
+      // A service request is planned work for the requester: nobody is "affected", so that question is not asked.
+      kind: routed?.kind ?? 'incident',
+      // Which follow-up questions fit (src/dialog/subproblem.ts): a sign-in problem is asked about the account.
+      ...(subProblem(text) ? { subproblem: subProblem(text) } : {}),
+      ...(routed?.requestTopic ? { request_topic: routed.requestTopic } : {}),
+      ...(cues.impact ? { impact: cues.impact } : routed?.kind === 'request' ? { impact: 3 } : {}),
       // A live compromise (password given to a phishing page, ransomware) is never "only me": P1/P2.
       ...(routed?.minImpact && routed.minImpact < 3 ? { impact_floor: routed.minImpact, signal: routed.signal } : {}),
       // The taxonomy's floor (security: high) wins over a calmer cue in the text.
@@ -123,9 +133,16 @@ export class DialogActions {
     const category = (input.triage as Input | undefined)?.category;
     // A report complete enough to file at once has a confident category: suggestions stay within it.
     const within = input.complete === true && typeof category === 'string' ? { category } : {};
-    let hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3, ...within });
+    const triage = (input.triage ?? {}) as Input;
+    // One hit more than shown, so the last shown one has a margin; then only the likely-right ones (src/kb/relevance.ts).
+    const found = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 4, ...within });
+    let hits = relevantHits(found, {
+      category: typeof category === 'string' ? category : null,
+      wideImpact: num(triage.impact) === 1,
+      requestTopic: typeof triage.request_topic === 'string' ? triage.request_topic : null,
+    }).slice(0, 3);
     // [problems] A known error of the report's service (a problem's workaround) comes first.
-    const service = (input.triage as Input | undefined)?.service;
+    const service = triage.service;
     if (typeof service === 'string' && service) {
       const known = await tx.kbArticle.findMany({ where: { tags: { has: `service:${service}` } }, orderBy: { updatedAt: 'desc' }, take: 1, select: { id: true, title: true } });
       hits = [...known.map((k) => ({ ...k, score: Number.POSITIVE_INFINITY })), ...hits.filter((h) => !known.some((k) => k.id === h.id))].slice(0, 3) as typeof hits;
@@ -140,7 +157,7 @@ export class DialogActions {
     const article = await tx.kbArticle.findUnique({ where: { id: str(input.kb_choice) } });
     if (!article) return { found: false };
     await tx.kbFeedback.create({ data: { kind: 'opened', articleId: article.id, conversationId: ctx.conversationId, language: article.language, category: article.category } });
-    return { found: true, id: article.id, title: article.title, steps: stepsOf(article.body) };
+    return { found: true, id: article.id, ...presentArticle(article, this.services.articleUrl?.(article.id)) };
   }
 
   private async kbFeedback(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
@@ -163,11 +180,12 @@ export class DialogActions {
   private prioritize(input: Input, locale: string): Result {
     const { impact, urgency } = this.levels(input);
     const priority = priorityOf(impact, urgency, this.services.sla?.matrix ?? DEFAULT_MATRIX);
-    return { priority, impact, urgency, ...this.slaWords(priority, str(input.locale) || locale) };
+    return { priority, impact, urgency, ...this.slaWords(priority, str(input.locale) || locale, kindOf(input)) };
   }
 
-  private slaWords(priority: string, locale: string): Result {
-    const target = (this.services.sla?.policy ?? DEFAULT_SLA)[priority as 'P1'];
+  private slaWords(priority: string, locale: string, kind: 'incident' | 'request'): Result {
+    const policy = kind === 'request' ? this.services.sla?.requestPolicy : this.services.sla?.policy;
+    const target = (policy ?? DEFAULT_SLA)[priority as 'P1'];
     // With a business-hours calendar "2 hours" would promise too much on a Friday evening: say which hours count.
     const sla = this.services.sla;
     const words = (minutes: number) => {
@@ -188,7 +206,7 @@ export class DialogActions {
       const answers = details(input);
       if (answers.length) await this.services.incidents.addReporterMessage(tx, filed, answers.join('\n'));
       const incident = await this.services.incidents.update(tx, filed, { impact, urgency }, 'reporter');
-      return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale) };
+      return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, kind: incident.type, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale, incident.type) };
     }
     const incident = await this.services.incidents.create(tx, {
       title: titleFrom(description),
@@ -202,10 +220,11 @@ export class DialogActions {
       assignmentGroup: strOrNull(triage.assignmentGroup),
       tier: str(triage.tier) || undefined,
       confidential: triage.confidential === true,
+      type: kindOf(input),
     });
     await linkIncident(tx, ctx.conversationId, incident.id);
     ctx.incidentId = incident.id;
-    return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale) };
+    return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, kind: incident.type, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale, incident.type) };
   }
 
   /** "status of INC-000123" (only the reporter's own incidents) or "my tickets" (their open ones). */
@@ -281,13 +300,6 @@ function details(input: Input): string[] {
   return notes.length ? [...answers, `reporter also wrote:\n${notes.map((n) => `- ${n}`).join('\n')}`] : answers;
 }
 
-/** The numbered steps of a KB article body (see kb/article.ts renderBody), kept short for a chat bubble. */
-function stepsOf(body: string): string {
-  const numbered = body.split('\n').filter((l) => /^\d+\.\s/.test(l.trim()));
-  const text = (numbered.length ? numbered.join('\n') : body).trim();
-  return text.length > 900 ? `${text.slice(0, 897)}...` : text;
-}
-
 /** A greeting opening the report ("Hi,", "Hej!", "Buenos días:") says nothing about the problem. */
 const GREETING = /^(hi|hello|hey|dear [^,!:]{1,40}|good (morning|afternoon|evening)|hej(san)?|hall[åa]|god morgon|hola|buen(os|as) (d[ií]as|tardes|noches)|ol[áa]|oi|bom dia|boa (tarde|noite))(?=[\s,!.:;-]|$)[\s,!.:;-]*/iu;
 
@@ -306,6 +318,8 @@ export function titleFrom(description: string): string {
 /** Skip words for an optional comment, in the four languages. */
 const SKIP = /^(?:no|nope|nothing|none|n\/a|skip|no thanks|no thank you|nej|nej tack|inget|ingenting|nä|no gracias|nada|ninguno|não|nao|não obrigad[oa]|nada)\W*$/iu;
 
+/** Incident or service request, as triage decided (the filed record keeps it as `type`). */
+const kindOf = (input: Input): 'incident' | 'request' => ((input.triage as Input | undefined)?.kind === 'request' ? 'request' : 'incident');
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);

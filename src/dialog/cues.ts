@@ -56,7 +56,8 @@ function wideImpact(sample: string): boolean {
 const IMPACT_TEAM = phrase([
   "my team|our team|(?:whole|entire) team|several (?:people|users|colleagues|of us)|a few (?:people|colleagues|of us)|colleagues too|my colleagues? (?:also|too)|(?:two|three|four|\\d) (?:of us|colleagues|people)",
   'mitt team|vårt team|hela teamet|flera (?:kollegor|personer|av oss)|några kollegor|kollegorna också|min kollega också',
-  'mi equipo|nuestro equipo|todo el equipo|varios (?:compañeros|usuarios)|algunos compañeros|mis compañeros también',
+  // "en mi equipo" is as often "on my computer" as "in my team": only the unambiguous forms count.
+  '(?<!en )mi equipo|nuestro equipo|todo el equipo|varios (?:compañeros|usuarios)|algunos compañeros|mis compañeros también',
   'minha equipe|nossa equipe|toda a equipe|meu time|v[áa]rios colegas|alguns colegas|meus colegas tamb[ée]m',
 ]);
 

@@ -16,6 +16,7 @@ export interface IncidentRow {
   tier: string;
   assignmentGroup: string | null;
   confidential: boolean;
+  type: 'incident' | 'request';
   responseDueAt: Date | null;
   resolutionDueAt: Date | null;
   createdAt: Date;
@@ -35,21 +36,21 @@ async function insertIncidents(tx: Tx, rows: readonly IncidentRow[]): Promise<(I
   const withIds = rows.map((r) => ({
     id: randomUUID(), title: r.title, description: r.description, reporter_id: r.reporterId, origin_conversation_id: r.originConversationId,
     category: r.category, service: r.service, impact: r.impact, urgency: r.urgency, priority: r.priority, tier: r.tier,
-    assignment_group: r.assignmentGroup, confidential: r.confidential, response_due_at: r.responseDueAt, resolution_due_at: r.resolutionDueAt,
-    created_at: r.createdAt, event: { priority: r.priority, impact: r.impact, urgency: r.urgency },
+    assignment_group: r.assignmentGroup, confidential: r.confidential, type: r.type, response_due_at: r.responseDueAt, resolution_due_at: r.resolutionDueAt,
+    created_at: r.createdAt, event: { priority: r.priority, impact: r.impact, urgency: r.urgency, ...(r.type === 'request' ? { type: r.type } : {}) },
   }));
   await tx.$executeRawUnsafe(
     `WITH r AS (
        SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, title text, description text, reporter_id uuid, origin_conversation_id uuid,
-           category text, service text, impact int, urgency int, priority text, tier text, assignment_group text, confidential boolean,
+           category text, service text, impact int, urgency int, priority text, tier text, assignment_group text, confidential boolean, type text,
            response_due_at timestamp, resolution_due_at timestamp, created_at timestamp, event jsonb))
          WITH ORDINALITY AS x(id, title, description, reporter_id, origin_conversation_id, category, service, impact, urgency, priority, tier,
-                              assignment_group, confidential, response_due_at, resolution_due_at, created_at, event, ord)
+                              assignment_group, confidential, type, response_due_at, resolution_due_at, created_at, event, ord)
      ), ins AS (
        INSERT INTO incident (id, title, description, reporter_id, origin_conversation_id, category, service, impact, urgency, priority, tier,
-                             assignment_group, confidential, response_due_at, resolution_due_at, created_at, updated_at)
+                             assignment_group, confidential, type, response_due_at, resolution_due_at, created_at, updated_at)
        SELECT id, title, description, reporter_id, origin_conversation_id, category, service, impact, urgency, priority, tier,
-              assignment_group, confidential, response_due_at, resolution_due_at, created_at, created_at
+              assignment_group, confidential, type::incident_type, response_due_at, resolution_due_at, created_at, created_at
          FROM r ORDER BY ord
        RETURNING id
      )

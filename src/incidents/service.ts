@@ -23,6 +23,8 @@ export interface NewIncident {
   tier?: string;
   assignmentGroup?: string | null;
   confidential?: boolean;
+  /** A service request gets the request SLA (sla.yaml `requests`) instead of the priority's. Default incident. */
+  type?: 'incident' | 'request';
 }
 
 export interface IncidentPatch extends ClassificationPatch {
@@ -54,12 +56,17 @@ export class IncidentService {
 
   constructor(
     private readonly notifier: ReporterNotifier,
-    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy; clock?: SlaClock; taxonomy?: Taxonomy } = {},
+    private readonly options: { matrix?: PriorityMatrix; sla?: SlaPolicy; requestSla?: SlaPolicy; clock?: SlaClock; taxonomy?: Taxonomy } = {},
   ) {}
 
   /** [sla-timers] How SLA time is counted: business hours (sla.yaml `businessHours`) or around the clock. */
   get clock(): SlaClock {
     return this.options.clock ?? ROUND_THE_CLOCK;
+  }
+
+  /** Requests are measured against the request targets when sla.yaml has them, incidents against the priority's. */
+  private policyFor(type: 'incident' | 'request'): SlaPolicy {
+    return (type === 'request' ? this.options.requestSla : undefined) ?? this.options.sla ?? DEFAULT_SLA;
   }
 
   /** Registers a listener (e.g. a channel that mirrors incidents); it runs inside each change's transaction. */
@@ -71,7 +78,8 @@ export class IncidentService {
     const impact = clampLevel(input.impact ?? 3);
     const urgency = clampLevel(input.urgency ?? 3);
     const priority = priorityOf(impact, urgency, this.options.matrix ?? DEFAULT_MATRIX);
-    const due = dueTimes(priority, now, this.options.sla ?? DEFAULT_SLA, this.clock);
+    const type = input.type ?? 'incident';
+    const due = dueTimes(priority, now, this.policyFor(type), this.clock);
     const incident = await insertIncident(tx, {
       title: input.title.slice(0, 200),
       description: input.description,
@@ -85,6 +93,7 @@ export class IncidentService {
       tier: input.tier ?? 'L1',
       assignmentGroup: input.assignmentGroup ?? null,
       confidential: input.confidential ?? false,
+      type,
       responseDueAt: due.responseDueAt ?? null,
       resolutionDueAt: due.resolutionDueAt ?? null,
       createdAt: now,
@@ -141,7 +150,7 @@ export class IncidentService {
       // [sla-timers] the new targets count from creation plus the (counted) time already spent waiting on the
       // reporter; a new target gets its own warnings and breaches.
       const pausedMs = (typeof data.slaPausedMinutes === 'number' ? data.slaPausedMinutes : before.slaPausedMinutes) * 60_000;
-      const due = dueTimes(changes.priority.to as Priority, before.createdAt, this.options.sla ?? DEFAULT_SLA, this.clock, pausedMs);
+      const due = dueTimes(changes.priority.to as Priority, before.createdAt, this.policyFor(before.type), this.clock, pausedMs);
       set('responseDueAt', due.responseDueAt);
       set('resolutionDueAt', due.resolutionDueAt);
       Object.assign(data, { slaWarnedAt: null, slaBreachedAt: null, responseWarnedAt: null, responseBreachedAt: null });

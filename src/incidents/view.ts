@@ -40,6 +40,7 @@ export async function toIncidentView(tx: Tx, incident: Incident): Promise<Incide
     assignee: incident.assignee,
     assignmentGroup: incident.assignmentGroup,
     confidential: incident.confidential,
+    type: incident.type,
     resolution: incident.resolution,
     reporter: { id: incident.reporterId, name: reporter?.displayName ?? null, email: reporter?.email ?? null },
     originChannel: origin?.channel ?? null,

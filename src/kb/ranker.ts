@@ -13,6 +13,14 @@ export interface KbSearchHit {
   title: string;
   /** Higher is better; comparable only within one result list. */
   score: number;
+  /** Article category (network, account_access…), when the ranker knows it: the relevance gate compares it with triage. */
+  category?: string | null;
+  /**
+   * How much of the query the article matched, for the relevance gate (src/kb/relevance.ts): the IDF of the
+   * reporter's own words that it contains, of all their words, and of the rarest one matched. Optional: a ranker
+   * that cannot say is gated on score margins alone.
+   */
+  evidence?: { matchedIdf: number; queryIdf: number; rarestIdf: number; matched: string[] };
 }
 
 /**

@@ -28,6 +28,8 @@ export const slaConfigSchema = z
   .object({
     matrix: z.record(cell, priority).default(DEFAULT_MATRIX as Record<z.infer<typeof cell>, Priority>),
     targets: z.record(priority, z.object({ response: duration, resolution: duration }).strict()),
+    /** Service requests (access, hardware, installs): their own targets; a priority not listed uses `targets`. */
+    requestTargets: z.partialRecord(priority, z.object({ response: duration, resolution: duration }).strict()).default({}),
     warnAt: z.number().gt(0).lt(1).default(0.75),
     reopenWindowDays: z.number().min(0).default(7),
     autoCloseDays: z.number().min(0).default(5),
@@ -48,6 +50,8 @@ export const slaConfigSchema = z
 export interface SlaConfig {
   matrix: PriorityMatrix;
   policy: SlaPolicy;
+  /** Targets for service requests (`requestTargets`, completed from `targets`). */
+  requestPolicy: SlaPolicy;
   warnAt: number;
   reopenWindowDays: number;
   autoCloseDays: number;
@@ -75,7 +79,13 @@ export function parseSlaConfig(input: unknown, source = 'sla.yaml'): SlaConfig {
   const policy = Object.fromEntries(
     PRIORITIES.map((p) => [p, { responseMinutes: minutes(c.targets[p]!.response), resolutionMinutes: minutes(c.targets[p]!.resolution) }]),
   ) as unknown as SlaPolicy;
-  return { matrix: c.matrix as PriorityMatrix, policy, warnAt: c.warnAt, reopenWindowDays: c.reopenWindowDays, autoCloseDays: c.autoCloseDays, businessHours: c.businessHours,
+  const requestPolicy = Object.fromEntries(
+    PRIORITIES.map((p) => {
+      const t = c.requestTargets[p];
+      return [p, t ? { responseMinutes: minutes(t.response), resolutionMinutes: minutes(t.resolution) } : policy[p]];
+    }),
+  ) as unknown as SlaPolicy;
+  return { matrix: c.matrix as PriorityMatrix, policy, requestPolicy, warnAt: c.warnAt, reopenWindowDays: c.reopenWindowDays, autoCloseDays: c.autoCloseDays, businessHours: c.businessHours,
     clock: c.businessHours ? businessClock(c.businessHours) : ROUND_THE_CLOCK };
 }
 

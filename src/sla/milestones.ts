@@ -8,6 +8,8 @@ export const MILESTONES: readonly Milestone[] = ['response_warning', 'response_b
 
 export interface MilestoneSettings {
   policy: SlaPolicy;
+  /** Targets of service requests (sla.yaml `requestTargets`); without it requests use `policy`. */
+  requestPolicy?: SlaPolicy;
   warnAt: number;
   autoCloseDays: number;
   clock: SlaClock;
@@ -32,7 +34,8 @@ export function plannedMilestones(incident: Incident, s: MilestoneSettings): Pla
     out.push({ milestone: 'auto_close', at: new Date(incident.resolvedAt.getTime() + s.autoCloseDays * 86_400_000) });
   }
   if (!TIMED.has(incident.status) || incident.slaPausedAt) return out;
-  const target = isPriority(incident.priority) ? s.policy[incident.priority] : undefined;
+  const policy = incident.type === 'request' ? (s.requestPolicy ?? s.policy) : s.policy;
+  const target = isPriority(incident.priority) ? policy[incident.priority] : undefined;
   // Counted time already spent paused; the due times were pushed out by it when each pause ended.
   const pausedMs = incident.slaPausedMinutes * 60_000;
   const warnAt = (minutes: number) => s.clock.add(incident.createdAt, minutes * 60_000 * s.warnAt + pausedMs);

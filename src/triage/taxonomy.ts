@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { FrontlineError } from '../errors.js';
 import { normalizeText } from './normalize.js';
+import { REQUEST_TOPICS, type RequestTopic } from './request-kind.js';
 
 export const URGENCIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Urgency = (typeof URGENCIES)[number];
@@ -49,6 +50,8 @@ export const taxonomySchema = z
     version: z.literal(1),
     fallbackCategory: id,
     categories: z.array(categorySchema).min(1),
+    /** Who fulfils a service request, by what is requested (src/triage/request-kind.ts); unlisted: the triaged category. */
+    requests: z.partialRecord(z.enum(REQUEST_TOPICS as [RequestTopic, ...RequestTopic[]]), z.strictObject({ category: id, service: id.optional() })).default({}),
   })
   .superRefine((taxonomy, ctx) => {
     const categoryIds = new Set<string>();
@@ -63,6 +66,13 @@ export const taxonomySchema = z
         serviceIds.add(service.id);
       });
     });
+    for (const [topic, target] of Object.entries(taxonomy.requests)) {
+      const category = taxonomy.categories.find((c) => c.id === target.category);
+      if (!category) ctx.addIssue({ code: 'custom', path: ['requests', topic, 'category'], message: `unknown category "${target.category}"` });
+      else if (target.service && !category.services.some((s) => s.id === target.service)) {
+        ctx.addIssue({ code: 'custom', path: ['requests', topic, 'service'], message: `unknown service "${target.service}" in category "${category.id}"` });
+      }
+    }
     if (!categoryIds.has(taxonomy.fallbackCategory)) {
       ctx.addIssue({ code: 'custom', path: ['fallbackCategory'], message: `unknown category "${taxonomy.fallbackCategory}"` });
     }
@@ -120,6 +130,14 @@ export class Taxonomy {
   /** Service by id, name or assignment group (the first service of that group), with its category. */
   findService(label: string): { category: CategoryDefinition; service: ServiceDefinition } | undefined {
     return this.servicesByName.get(nameKey(label));
+  }
+
+  /** Where a service request of this topic goes (the `requests` section), if the taxonomy says. */
+  requestRouting(topic: RequestTopic): Routing | undefined {
+    const target = this.definition.requests[topic];
+    const category = target && this.category(target.category);
+    if (!category) return undefined;
+    return this.routing(category, category.services.find((s) => s.id === target.service));
   }
 
   /** Group, tier and flags; a service overrides its category's where it sets them. */

@@ -4,6 +4,7 @@
  * synchronous, so the dialog core can call it inside a transition.
  */
 import { loadClassifier, type Classifier, type ScoredLabel } from './classifier.js';
+import { reportKind, type ReportKind, type RequestTopic } from './request-kind.js';
 import { RuleClassifier, type RuleResult } from './rules.js';
 import { SIGNAL_ROUTING, securitySignal, type SecuritySignal } from './security-signals.js';
 import { maxUrgency, type Routing, type Taxonomy } from './taxonomy.js';
@@ -30,6 +31,10 @@ export interface TriageResult extends Routing {
   signal?: SecuritySignal;
   /** Impact floor (1 = many … 3 = one person) that goes with the signal. */
   minImpact?: 1 | 2 | 3;
+  /** Incident (something broke) or service request (something wanted); a security signal is always an incident. */
+  kind: ReportKind;
+  /** What a request asks for; it decided the routing when the taxonomy's `requests` section names a team. */
+  requestTopic?: RequestTopic;
 }
 
 export type Triage = (text: string) => TriageResult;
@@ -52,7 +57,7 @@ export function createTriage(options: TriageOptions): Triage {
   const usable = classifier !== undefined && (columns.has(CATEGORY_COLUMN) || columns.has(GROUP_COLUMN));
   const minModelConfidence = options.minModelConfidence ?? 0.5;
 
-  const fromRules = (result: RuleResult): TriageResult => {
+  const fromRules = (result: RuleResult): Omit<TriageResult, 'kind'> => {
     const total = result.scores.reduce((sum, s) => sum + s.score, 0);
     return {
       ...routingOf(result),
@@ -65,7 +70,7 @@ export function createTriage(options: TriageOptions): Triage {
     };
   };
 
-  const fromModel = (prediction: Record<string, ScoredLabel[]>, ruled: RuleResult): TriageResult => {
+  const fromModel = (prediction: Record<string, ScoredLabel[]>, ruled: RuleResult): Omit<TriageResult, 'kind'> => {
     const categories = prediction[CATEGORY_COLUMN] ?? [];
     const groups = prediction[GROUP_COLUMN] ?? [];
     const topGroup = groups[0];
@@ -99,7 +104,25 @@ export function createTriage(options: TriageOptions): Triage {
     const ruled = rules.classify(text);
     let result = usable ? fromModel(classifier.predict(text, 3), ruled) : fromRules(ruled);
     if (result.source === 'model' && result.confidence < minModelConfidence && ruled.confidence > 0) result = fromRules(ruled);
-    return withSecuritySignal(withSensitiveFlags(result, ruled), text, taxonomy);
+    return withSecuritySignal(withSensitiveFlags(withKind(result, text, taxonomy), ruled), text, taxonomy);
+  };
+}
+
+/**
+ * A service request goes to the team that fulfils it (taxonomy `requests`): "new hire needs Jira access" is
+ * Identity & Access, not a software fault. Without an entry for its topic the triaged category stays.
+ */
+function withKind(result: Omit<TriageResult, 'kind'>, text: string, taxonomy: Taxonomy): TriageResult {
+  const decided = reportKind(text);
+  if (decided.kind === 'incident') return { ...result, kind: 'incident' };
+  const routing = decided.topic ? taxonomy.requestRouting(decided.topic) : undefined;
+  const moved = routing && routing.category !== result.category;
+  return {
+    ...result,
+    ...(routing && (moved || result.service === null) ? routing : {}),
+    ...(moved ? { alternatives: [{ category: result.category, assignmentGroup: result.assignmentGroup, score: result.confidence }, ...result.alternatives] } : {}),
+    kind: 'request',
+    ...(decided.topic ? { requestTopic: decided.topic } : {}),
   };
 }
 
@@ -118,6 +141,8 @@ function withSecuritySignal(result: TriageResult, text: string, taxonomy: Taxono
   return {
     ...result,
     ...(keepsService ? { ...taxonomy.routing(category, category.services.find((s) => s.id === result.service)) } : routing),
+    kind: 'incident',
+    requestTopic: undefined,
     confidential: true,
     minUrgency: maxUrgency(maxUrgency(result.minUrgency, routing.minUrgency), 'high'),
     confidence: Math.max(result.confidence, 0.9),

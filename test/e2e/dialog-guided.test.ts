@@ -22,7 +22,7 @@ describe.each(DB_KINDS)('guided report over the web chat ($kind)', ({ kind, skip
   }
 
   async function fileNetworkIncident(chat: WebchatClient): Promise<string> {
-    await describeProblem(chat, 'My VPN keeps disconnecting every few minutes');
+    await describeProblem(chat, 'My VPN is stuck on connecting and times out');
     await chat.send({ choice: 'none' });
     await chat.expectReply(/Where are you connecting from/);
     await chat.send({ choice: 'home' });
@@ -40,7 +40,7 @@ describe.each(DB_KINDS)('guided report over the web chat ($kind)', ({ kind, skip
 
   it.skipIf(skip)('KB deflection: the suggested article fixes it; click-through and deflection are stored and reported', async () => {
     const chat = await new WebchatClient(t.url).open();
-    const suggestions = await describeProblem(chat, 'My VPN keeps disconnecting every few minutes');
+    const suggestions = await describeProblem(chat, 'My VPN is stuck on connecting and times out');
     const article = suggestions.choices!.find((c) => c.id !== 'none')!;
     await chat.send({ choice: article.id });
     await chat.expectReply(/Did this fix it\?/);
@@ -142,7 +142,7 @@ describe.each(DB_KINDS)('guided report survives a restart ($kind)', ({ kind, ski
     try {
       const chat = await new WebchatClient(first.url).open();
       await chat.expectReply(/What's the problem/);
-      await chat.send({ text: 'My VPN keeps disconnecting every few minutes' });
+      await chat.send({ text: 'My VPN is stuck on connecting and times out' });
       await chat.expectReply(/These articles/);
       await chat.send({ choice: 'none' });
       await chat.expectReply(/Where are you connecting from/);

@@ -22,7 +22,7 @@ describe.each(DB_KINDS)('reporter input is never lost ($kind)', ({ kind, skip })
   it.skipIf(skip)('text typed at choice questions answers when it names an option and is kept otherwise', async () => {
     const chat = await new WebchatClient(guided.url).open();
     await chat.expectReply(/What's the problem/);
-    await chat.send({ text: 'My VPN keeps disconnecting every few minutes' });
+    await chat.send({ text: 'My VPN is stuck on connecting and times out' });
     await chat.expectReply(/These articles might solve it/);
     await chat.send({ text: 'none of these, I already tried them' });
     await chat.expectReply(/Where are you connecting from/);

@@ -21,6 +21,8 @@ export function presentIncident(i: Incident, options: { redactConfidential: bool
     assignee: i.assignee,
     assignmentGroup: i.assignmentGroup,
     confidential: i.confidential,
+    /** `incident` (something broke) or `request` (something wanted: access, hardware, an install). */
+    type: i.type,
     resolution: hide ? null : i.resolution,
     reporterId: i.reporterId,
     originConversationId: i.originConversationId,

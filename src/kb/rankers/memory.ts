@@ -40,6 +40,8 @@ interface Snapshot {
   version: string;
   indexes: Map<KbLanguage, MiniSearch<IndexedArticle>>;
   vocabulary: Vocabulary;
+  /** Per language: how many articles contain each stem, and how many articles there are (for IDF). */
+  df: Map<KbLanguage, { stems: Map<string, number>; docs: number }>;
 }
 
 /**
@@ -62,7 +64,7 @@ export class MemoryRanker implements KbRanker {
   }
 
   async search(query: string, opts: KbSearchOptions): Promise<KbSearchHit[]> {
-    const { indexes, vocabulary } = await this.current();
+    const { indexes, vocabulary, df } = await this.current();
     const terms = expandQuery(query, vocabulary);
     if (!terms.length || opts.top <= 0) return [];
     const languages = opts.language ? [opts.language] : KB_LANGUAGES;
@@ -85,8 +87,20 @@ export class MemoryRanker implements KbRanker {
         prefix: this.prefix ? (term) => term.length >= 5 : false,
         filter: opts.category ? (r) => r.category === opts.category : undefined,
       };
+      // The reporter's own words (not synonyms or corrections), as the index stems them, with their IDF.
+      const stem = STEMMERS[language as KbLanguage];
+      const stats = df.get(language as KbLanguage);
+      const idf = (s: string) => Math.log(1 + (stats?.docs ?? 1) / (1 + (stats?.stems.get(s) ?? 0)));
+      const own = [...new Set(terms.filter((t) => t.weight === 1 && (!t.language || t.language === language)).map((t) => stem(t.term)))];
+      // Words the KB never uses ("the", names, typos) say nothing either way: only known stems count.
+      const known = own.filter((s) => stats?.stems.has(s));
+      const queryIdf = known.reduce((sum, s) => sum + idf(s), 0);
       for (const r of index.search(miniQuery, searchOptions)) {
-        hits.push({ id: String(r.id), title: String(r.title), score: r.score });
+        const matched = known.filter((s) => r.queryTerms.includes(s) || r.terms.includes(s));
+        hits.push({
+          id: String(r.id), title: String(r.title), score: r.score, category: (r.category as string | null | undefined) ?? null,
+          evidence: { matchedIdf: matched.reduce((sum, s) => sum + idf(s), 0), queryIdf, rarestIdf: Math.max(0, ...matched.map(idf)), matched },
+        });
       }
     }
     hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
@@ -110,6 +124,7 @@ export class MemoryRanker implements KbRanker {
     const { rows } = await this.db.pool.query<KbArticleInput>('SELECT id, title, body, language, category, tags FROM kb_article');
     const indexes = new Map<KbLanguage, MiniSearch<IndexedArticle>>();
     const words = new Map<string, number>();
+    const df = new Map<KbLanguage, { stems: Map<string, number>; docs: number }>();
     for (const row of rows) {
       if (!isKbLanguage(row.language)) continue;
       let index = indexes.get(row.language);
@@ -125,8 +140,13 @@ export class MemoryRanker implements KbRanker {
       }
       const tags = row.tags.join(' ');
       index.add({ id: row.id, title: row.title, body: row.body, tags, category: row.category });
-      for (const w of new Set(tokenize(`${row.title} ${tags} ${row.body}`))) words.set(w, (words.get(w) ?? 0) + 1);
+      const tokens = new Set(tokenize(`${row.title} ${tags} ${row.body}`));
+      for (const w of tokens) words.set(w, (words.get(w) ?? 0) + 1);
+      const stats = df.get(row.language) ?? { stems: new Map<string, number>(), docs: 0 };
+      stats.docs++;
+      for (const s of new Set([...tokens].map(STEMMERS[row.language]))) stats.stems.set(s, (stats.stems.get(s) ?? 0) + 1);
+      df.set(row.language, stats);
     }
-    return { version, indexes, vocabulary: new Vocabulary(words) };
+    return { version, indexes, vocabulary: new Vocabulary(words), df };
   }
 }

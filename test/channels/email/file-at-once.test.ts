@@ -83,7 +83,8 @@ for (const { kind, skip } of DB_KINDS) {
       expect(text).toContain('• Connecting from: Home');
       expect(text).toContain('We aim to respond within 15 minutes and to resolve it within 4 hours.');
       expect(text).toMatch(/If I got anything wrong, just reply to this message/);
-      expect(text).toMatch(/While you wait, these articles may help:\n• .+/);
+      // A department-wide outage is not fixed by self-help: no articles (src/kb/relevance.ts).
+      expect(text).not.toMatch(/While you wait/);
       expect(text).not.toMatch(/\n1\. /); // no question, no numbered options
       const a = threading(ack);
       expect(a.inReplyTo).toBe(root);

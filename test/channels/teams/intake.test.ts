@@ -19,7 +19,7 @@ for (const { kind, skip } of DB_KINDS) {
     it('a 1:1 report walks the guided dialog with card buttons, an agent reply and the resolution with CSAT buttons reach the chat', async () => {
       const erik = world.newUser('Erik');
       const chat = world.personalConversation(erik);
-      expect((await world.dm(erik, 'My VPN keeps disconnecting every few minutes')).status).toBe(200);
+      expect((await world.dm(erik, 'My VPN is stuck on connecting and times out')).status).toBe(200);
       // The typing indicator goes out while the bot works.
       await eventually(async () => world.connector.posted.some((p) => p.conversationId === chat && p.activity.type === 'typing'), 5_000, 'typing');
       const suggestions = await world.expectPosted(/These articles might solve it/, chat);

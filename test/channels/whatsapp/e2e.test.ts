@@ -19,7 +19,7 @@ for (const { kind, skip } of DB_KINDS) {
     it('report with buttons and a list → incident; agent reply; after 24 h the template, the held text after the answer', async () => {
       const from = world.newReporter();
       const { graph } = world;
-      await world.text(from, 'My VPN keeps disconnecting every few minutes');
+      await world.text(from, 'My VPN is stuck on connecting and times out');
       const suggestions = await world.expectSent(from, /These articles might solve it/);
       expect(suggestions.body.type).toBe('interactive');
       await world.tap(from, suggestions, 'none');
