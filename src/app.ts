@@ -28,6 +28,7 @@ import { SlaTimers } from './jobs/sla-timers.js'; // [sla-timers]
 import { Timers } from './jobs/timers.js'; // [sla-timers]
 import { IntakePipeline } from './intake/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
+import { createLlmLayer } from './llm/index.js'; // [llm]
 import { createMetrics, type Metrics } from './metrics.js';
 import { ReporterNotifier } from './notifications/reporter.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
@@ -85,6 +86,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     notifier.announcedBy((tx, conversationId, status) => runner.announces(tx, conversationId, status)); // [dialog] one message per change
     incidents.onChange((tx, change) => runner.onIncidentChange(tx, change)); // [dialog] e.g. resolved → CSAT
     const channels = new Map<string, ChannelAdapter>();
+    const llm = createLlmLayer(config, db.pool, metrics.registry, logger.child({ component: 'llm' })); // [llm] off unless LLM_MODEL
     const dispatcher = new OutboxDispatcher(db.pool, channels, {
       maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
       baseDelayMs: config.OUTBOX_BASE_DELAY_MS,
@@ -93,6 +95,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       leaseMs: config.OUTBOX_LEASE_MS,
       concurrency: config.OUTBOX_CONCURRENCY,
       onUnreachable: (failed) => noticeFallback(failed),
+      prepare: llm.prepare, // [llm] send-time translation (outside transactions); strips the hints when off
     }, metrics, logger.child({ component: 'outbox' }));
     dispatcher.setMaxListeners(0); // one listener per open web chat stream
     const kick = () => dispatcher.kick();
@@ -122,7 +125,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const app = express();
     app.disable('x-powered-by');
     if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
-    app.use(healthRouter(db, () => [...channels.values()], metrics, () => shuttingDown));
+    app.use(healthRouter(db, () => [...channels.values()], metrics, () => shuttingDown, llm.checks)); // [llm]
     app.use(storableInput); // query strings of every route; JSON bodies again once parsed (below)
     const json = [requireJson, express.json({ limit: config.HTTP_BODY_LIMIT, type: 'application/json' }), storableInput];
     app.get('/api/v1/openapi.json', (_req, res) => {

@@ -67,7 +67,12 @@ export function cardListener(rt: TeamsRuntime) {
         return;
       }
       case 'reporter_message':
-        await line(incident.confidential ? 'The reporter added information (confidential: read it in Frontline).' : `**${incident.reporter.name ?? 'Reporter'}:** ${change.text ?? '(files)'}`);
+        if (incident.confidential) {
+          await line('The reporter added information (confidential: read it in Frontline).');
+          return;
+        }
+        // [llm] translated into the desk's language at send time when the LLM layer is on (src/llm/translate.ts).
+        await outbox.post(target, { text: `**${incident.reporter.name ?? 'Reporter'}:** ${change.text ?? '(files)'}`, author: { kind: 'bot' }, incidentNumber: incident.number, ...(change.text ? { translate: { incidentId: incident.id, to: 'agent' as const, source: change.text } } : {}) });
         return;
       case 'reply':
       case 'note':

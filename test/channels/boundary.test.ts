@@ -12,6 +12,8 @@ const VENDORS: { pattern: RegExp; home: string }[] = [
   { pattern: /imapflow|mailparser|nodemailer|html-to-text/, home: 'channels/email/' },
   { pattern: /@microsoft\/agents(?:-[a-z]+)*|botbuilder(?:-[a-z]+)*/, home: 'channels/teams/' },
   { pattern: /whatsapp-web\.js/, home: 'channels/whatsapp/' },
+  // [llm] the model SDK stays behind the LLM layer's one client.
+  { pattern: /openai/, home: 'src/llm/' },
 ];
 const importOf = (pkg: RegExp) => new RegExp(`(?:from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*)['"](?:${pkg.source})(?:/[^'"]*)?['"]`);
 
@@ -40,5 +42,6 @@ describe('vendor SDK boundary', () => {
     expect(slack.length).toBeGreaterThan(0);
     expect(email.length).toBeGreaterThan(0);
     expect(teams.length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.includes(`${path.sep}llm${path.sep}`) && importOf(/openai/).test(readFileSync(f, 'utf8'))).length).toBeGreaterThan(0); // [llm]
   });
 });
