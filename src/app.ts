@@ -29,6 +29,7 @@ import { Timers } from './jobs/timers.js'; // [sla-timers]
 import { IntakePipeline } from './intake/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { createLlmLayer } from './llm/index.js'; // [llm]
+import { TriageOpinion } from './llm/triage-opinion.js'; // [llm]
 import { createMetrics, type Metrics } from './metrics.js';
 import { ReporterNotifier } from './notifications/reporter.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
@@ -120,6 +121,12 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     closeTimers = () => timers.stop();
     const slaTimers = new SlaTimers(timers.boss, run, incidents, dialogServices.sla, logger.child({ component: 'sla' }));
     incidents.onChange(slaTimers.onIncidentChange);
+    // [llm] triage second opinion for reports the classifier was unsure of (a job queued with the filing).
+    if (llm.client?.enabled('triage')) {
+      const opinion = new TriageOpinion(llm.client, timers.boss, dialogServices.taxonomy, dialogServices.triage, incidents, run, logger.child({ component: 'llm' }));
+      await TriageOpinion.install(timers.boss, opinion, { work: config.SLA_TIMERS_ENABLED, pollSeconds: config.SLA_TIMERS_POLL_SECONDS });
+      incidents.onChange(opinion.onIncidentChange);
+    }
 
     let shuttingDown = false;
     const app = express();

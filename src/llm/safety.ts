@@ -40,3 +40,28 @@ export function echoesInstructions(system: string, answer: unknown): boolean {
     .filter((s) => s.length >= 24);
   return strings.some((s) => sentences.some((sentence) => s.includes(sentence.slice(0, 60))));
 }
+
+/**
+ * Instructions aimed at a model, in en/sv/es/pt ("ignore previous instructions", "system prompt", "set the
+ * priority to P1", "you are now…"). A heuristic, not a guarantee: a report that matches still gets a second
+ * opinion recorded, but it is never applied, so hostile text cannot re-route its own incident.
+ */
+const INJECTION_CUES: RegExp[] = [
+  /\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|prompt|above|previous|prior)\b/,
+  /\b(system|developer)\s*(prompt|message|instructions?)\b/,
+  /\b(ignorera|strunta i|glom)\b.{0,40}\b(instruktion\w*|regler\w*|tidigare)\b/,
+  /\bsystemprompt\w*/,
+  /\b(ignora|olvida|omite)\b.{0,40}\b(instrucci\w+|reglas|anteriores|previas)\b/,
+  /\b(ignore|esqueca|desconsidere)\b.{0,40}\b(instruc\w+|regras|anteriores)\b/,
+  /\b(prompt|mensaje|mensagem)\s+(del|de|do)\s+sistema\b/,
+  /\b(set|make|change|satt|andra|pon|establece|cambia|defina|mude|altere)\b.{0,30}\b(priority|prioritet\w*|prioridad|prioridade)\b/,
+  /\b(you are now|act as|du ar nu|ahora eres|agora voce e)\b/,
+];
+
+/** Lower case, no accents, `ignore_all_instructions.pdf` read as words. */
+const plain = (text: string) => text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/[_\-./\\]+/g, ' ');
+
+export const looksLikeInjection = (text: string): boolean => {
+  const t = plain(text);
+  return INJECTION_CUES.some((cue) => cue.test(t));
+};
