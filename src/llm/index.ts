@@ -39,9 +39,10 @@ export function createLlmLayer(config: Config, pool: pg.Pool, registry: Registry
 }
 
 function readiness(client: LlmClient): { ok: boolean; detail: string } {
-  const troubles = client.breaker.troubles().map((t) =>
-    t.open ? `${t.feature} skipped for ${Math.ceil(t.retryInMs / 1000)} s after ${t.failures} failures (${t.lastError ?? 'error'})` : `${t.feature} failing (${t.failures} in a row: ${t.lastError ?? 'error'})`,
-  );
+  const troubles = client.breaker.troubles().map((t) => {
+    const why = (t.lastError ?? 'error').slice(0, 120);
+    return t.open ? `${t.feature} skipped for ${Math.ceil(t.retryInMs / 1000)} s after ${t.failures} failures (${why})` : `${t.feature} failing (${t.failures} in a row: ${why})`;
+  });
   if (client.overBudget) troubles.push('daily token budget spent');
   return { ok: true, detail: troubles.length ? `llm degraded: ${troubles.join('; ')}` : `llm ok (${client.settings.models.translate})` };
 }

@@ -22,7 +22,7 @@ describe.each(DB_KINDS)('LLM client against a local OpenAI-compatible server ($k
     tdb = await createTestDatabase(kind);
     db = await openDatabase(loadConfig({ ...tdb.env, LOG_LEVEL: 'silent' }));
     await fake.start();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await fake.stop();
     await db?.close();

@@ -53,7 +53,7 @@ for (const { kind, skip } of DB_KINDS) {
       fake.responder = obedientModel;
       baseline = await startTestApp(kind);
       world = await SlackWorld.start(kind, {}, { appEnv: { LLM_BASE_URL: fake.url, LLM_MODEL: 'obedient', LLM_MAX_RETRIES: '0', LLM_BREAKER_FAILURES: '1000', SLA_TIMERS_POLL_SECONDS: '0.5' } });
-    }, 90_000);
+    }, 180_000);
     afterAll(async () => {
       await world?.close();
       await baseline?.close();

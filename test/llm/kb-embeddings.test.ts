@@ -28,7 +28,7 @@ describe.each(DB_KINDS)('KB embeddings and hybrid ranking ($kind)', ({ kind, ski
     db = await openDatabase(loadConfig({ ...tdb.env, LOG_LEVEL: 'silent' }));
     await importKb(db, path.join(repoRoot, 'kb'));
     await fake.start();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await fake.stop();
     await db?.close();

@@ -43,8 +43,8 @@ for (const { kind, skip } of DB_KINDS) {
     beforeAll(async () => {
       await fake.start();
       fake.responder = translator;
-      world = await SlackWorld.start(kind, {}, { appEnv: { LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-translator', LLM_MAX_RETRIES: '0', AGENT_LANGUAGE: 'en' } });
-    }, 60_000);
+      world = await SlackWorld.start(kind, {}, { appEnv: { LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-translator', LLM_FEATURES: 'translate', LLM_MAX_RETRIES: '0', AGENT_LANGUAGE: 'en' } });
+    }, 180_000);
     afterAll(async () => {
       await world?.close();
       await fake.stop();
@@ -85,8 +85,8 @@ for (const { kind, skip } of DB_KINDS) {
       const gone = await new FakeOpenAI().start();
       const url = gone.url;
       await gone.stop(); // nothing listens there any more: connection refused
-      world = await SlackWorld.start(kind, {}, { appEnv: { LLM_BASE_URL: url, LLM_MODEL: 'fake-translator', LLM_MAX_RETRIES: '0', LLM_BREAKER_FAILURES: '2' } });
-    }, 60_000);
+      world = await SlackWorld.start(kind, {}, { appEnv: { LLM_BASE_URL: url, LLM_MODEL: 'fake-translator', LLM_FEATURES: 'translate', LLM_MAX_RETRIES: '0', LLM_BREAKER_FAILURES: '2' } });
+    }, 180_000);
     afterAll(async () => {
       await world?.close();
     });

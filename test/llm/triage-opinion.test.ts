@@ -22,7 +22,7 @@ for (const { kind, skip } of DB_KINDS) {
       await fake.start();
       fake.responder = opinion;
       app = await startTestApp(kind, { env: { LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-triage', LLM_FEATURES: 'triage', LLM_MAX_RETRIES: '0', SLA_TIMERS_POLL_SECONDS: '0.5' } });
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await app?.close();
       await fake.stop();
