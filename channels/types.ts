@@ -128,6 +128,21 @@ export interface OutboundMessage {
   form?: ConfirmForm;
   /** [major] A major incident candidate card: channels with buttons offer "Declare" for this number (MI-3). */
   declareMajorIncident?: string;
+  /**
+   * [llm] Text the optional LLM layer translates at send time (outside any transaction, src/llm/translate.ts);
+   * channels ignore it. Without the layer, or when the model fails, the message goes out as queued.
+   */
+  translate?: TranslateHint;
+}
+
+export interface TranslateHint {
+  incidentId: string;
+  /** `agent`: into AGENT_LANGUAGE, the translation added below; `reporter`: into the reporter's language, the original below. */
+  to: 'agent' | 'reporter';
+  /** The part of `text` to translate (the reporter's or agent's words, not our frame around them). */
+  source: string;
+  /** The message exists only to show the translation: dropped when there is none. */
+  onlyTranslation?: boolean;
 }
 
 /** Reporter notices about an incident: a status change, an agent's reply, the resolution, a reminder. */

@@ -31,6 +31,8 @@ import { SlaTimers } from './jobs/sla-timers.js'; // [sla-timers]
 import { Timers } from './jobs/timers.js'; // [sla-timers]
 import { IntakePipeline } from './intake/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
+import { createLlmLayer } from './llm/index.js'; // [llm]
+import { TriageOpinion } from './llm/triage-opinion.js'; // [llm]
 import { createMetrics, type Metrics } from './metrics.js';
 import { ReporterNotifier } from './notifications/reporter.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
@@ -102,6 +104,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     notifier.announcedBy((tx, conversationId, status) => runner.announces(tx, conversationId, status)); // [dialog] one message per change
     incidents.onChange((tx, change) => runner.onIncidentChange(tx, change)); // [dialog] e.g. resolved → CSAT
     const channels = new Map<string, ChannelAdapter>();
+    const llm = createLlmLayer(config, db.pool, metrics.registry, logger.child({ component: 'llm' })); // [llm] off unless LLM_MODEL
     const dispatcher = new OutboxDispatcher(db.pool, channels, {
       maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
       baseDelayMs: config.OUTBOX_BASE_DELAY_MS,
@@ -110,6 +113,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       leaseMs: config.OUTBOX_LEASE_MS,
       concurrency: config.OUTBOX_CONCURRENCY,
       onUnreachable: (failed) => noticeFallback(failed),
+      prepare: llm.prepare, // [llm] send-time translation (outside transactions); strips the hints when off
     }, metrics, logger.child({ component: 'outbox' }));
     dispatcher.setMaxListeners(0); // one listener per open web chat stream
     const kick = () => dispatcher.kick();
@@ -135,12 +139,18 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const slaTimers = new SlaTimers(timers.boss, run, incidents, dialogServices.sla, logger.child({ component: 'sla' }));
     incidents.onChange(slaTimers.onIncidentChange);
     incidents.onChange(auditIncidentChange); // [audit] every change by a person or token, in its transaction
+    // [llm] triage second opinion for reports the classifier was unsure of (a job queued with the filing).
+    if (llm.client?.enabled('triage')) {
+      const opinion = new TriageOpinion(llm.client, timers.boss, dialogServices.taxonomy, dialogServices.triage, incidents, run, logger.child({ component: 'llm' }));
+      await TriageOpinion.install(timers.boss, opinion, { work: config.SLA_TIMERS_ENABLED, pollSeconds: config.SLA_TIMERS_POLL_SECONDS });
+      incidents.onChange(opinion.onIncidentChange);
+    }
 
     let shuttingDown = false;
     const app = express();
     app.disable('x-powered-by');
     if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
-    app.use(healthRouter(db, () => [...channels.values()], metrics, () => shuttingDown));
+    app.use(healthRouter(db, () => [...channels.values()], metrics, () => shuttingDown, llm.checks)); // [llm]
     app.use(storableInput); // query strings of every route; JSON bodies again once parsed (below)
     const json = [requireJson, express.json({ limit: config.HTTP_BODY_LIMIT, type: 'application/json' }), storableInput];
     app.get('/api/v1/openapi.json', (_req, res) => {

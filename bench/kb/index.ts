@@ -13,6 +13,7 @@ import { PgRanker } from '../../src/kb/rankers/pg.js';
 import { MemoryRanker } from '../../src/kb/rankers/memory.js';
 import { KB_LANGUAGES } from '../../src/kb/text.js';
 import { createScratchDatabase } from '../lib/scratch-db.js';
+import { embeddingRankers } from './embeddings.js'; // [llm]
 
 const root = path.resolve(import.meta.dirname, '../..');
 const querySchema = z.object({ id: z.string(), query: z.string(), expected: z.array(z.string()).min(1) });
@@ -36,13 +37,18 @@ export default async function run(args: string[]): Promise<void> {
     FRONTLINE_DATA_DIR: dataDir,
     FRONTLINE_AUTO_MIGRATE: true,
   });
+  let embeddings: Awaited<ReturnType<typeof embeddingRankers>> | undefined;
   try {
     const imported = await importKb(db, path.join(root, 'kb'));
     console.log(`imported ${imported.total} articles into ${db.kind}`);
+    const memory = new MemoryRanker(db);
+    // [llm] embeddings-only and hybrid (BM25 + embeddings, RRF) with the test fake's deterministic embeddings.
+    embeddings = args.includes('--no-embeddings') ? undefined : await embeddingRankers(db, memory);
     const rankers: KbRanker[] = [
       new PgRanker(db),
-      new MemoryRanker(db),
+      memory,
       ...(args.includes('--variants') ? variants(db) : []),
+      ...(embeddings?.rankers ?? []),
     ];
     const results: Record<string, Record<string, Record<string, Metrics>>> = {};
     const misses: Record<string, string[]> = {};
@@ -58,6 +64,7 @@ export default async function run(args: string[]): Promise<void> {
       }
     }
     printTable(results);
+    if (embeddings) printSideBySide(results, [memory.name, ...embeddings.rankers.map((r) => r.name)]); // [llm]
     if (args.includes('--misses')) console.log(JSON.stringify(misses, null, 2));
     const out = path.join(root, 'bench/results/kb.json');
     await mkdir(path.dirname(out), { recursive: true });
@@ -82,6 +89,7 @@ export default async function run(args: string[]): Promise<void> {
     );
     console.log(`wrote ${path.relative(process.cwd(), out)}`);
   } finally {
+    await embeddings?.close();
     await db.close();
     await scratch?.drop();
     await rm(dataDir, { recursive: true, force: true });
@@ -148,4 +156,10 @@ function printTable(results: Record<string, Record<string, Record<string, Metric
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+}
+
+/** [llm] MRR@10 per language (language filter on), one column per ranker. */
+function printSideBySide(results: Record<string, Record<string, Record<string, Metrics>>>, names: string[]): void {
+  console.log(`\nMRR@10 per language (filtered): ${names.join(' | ')}`);
+  for (const lang of KB_LANGUAGES) console.log(`${lang}  ${names.map((n) => results[n]?.filtered?.[lang]?.mrr10.toFixed(3) ?? '—').join('  ')}`);
 }

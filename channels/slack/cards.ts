@@ -31,6 +31,10 @@ export function cardListener(rt: SlackRuntime) {
       if (change.attachments?.length && !incident.confidential) {
         await outbox.post(target, { text: `Files from the report: ${change.attachments.map((f) => f.filename).join(', ')}`, author: { kind: 'bot' }, incidentNumber: incident.number, attachments: change.attachments });
       }
+      // [llm] The report in the desk's language, below the card; dropped at send time when no translation is made.
+      if (!incident.confidential && incident.description) {
+        await outbox.post(target, { text: '', author: { kind: 'bot' }, incidentNumber: incident.number, translate: { incidentId: incident.id, to: 'agent', source: incident.description, onlyTranslation: true } });
+      }
       return;
     }
     const cardId = await outbox.getLink(incident.id, CARD_LINK);
@@ -38,8 +42,8 @@ export function cardListener(rt: SlackRuntime) {
     if (!cardId || !channel) return; // no card (no triage channel configured when it was filed)
     const target = cardTarget(rt, channel, incident);
     const fromThisThread = rt.origin.getStore();
-    const line = (text: string, author: OutboundMessage['author'] = { kind: 'bot' }, attachments?: OutboundMessage['attachments']) =>
-      outbox.post(target, { text, author, incidentNumber: incident.number, ...(attachments?.length ? { attachments } : {}) });
+    const line = (text: string, author: OutboundMessage['author'] = { kind: 'bot' }, attachments?: OutboundMessage['attachments'], translate?: OutboundMessage['translate']) =>
+      outbox.post(target, { text, author, incidentNumber: incident.number, ...(attachments?.length ? { attachments } : {}), ...(translate ? { translate } : {}) });
     switch (change.kind) {
       case 'updated':
         await outbox.edit(cardId, cardOutbound(incident));
@@ -57,7 +61,8 @@ export function cardListener(rt: SlackRuntime) {
         // The reporter's files go into the thread with their words (uploaded by `send`, within the size limit).
         const files = change.attachments ?? [];
         const said = change.text || (files.length ? `sent ${files.map((f) => `"${f.filename}"`).join(', ')}` : '');
-        await line(`*${incident.reporter.name ?? 'Reporter'}* (${channelLabel(incident.originChannel)}): ${said}`, { kind: 'bot' }, files);
+        // [llm] with the LLM layer on, a translation into the desk's language is added at send time.
+        await line(`*${incident.reporter.name ?? 'Reporter'}* (${channelLabel(incident.originChannel)}): ${said}`, { kind: 'bot' }, files, change.text ? { incidentId: incident.id, to: 'agent', source: change.text } : undefined);
         return;
       }
       case 'reply':

@@ -67,10 +67,11 @@ export function cardListener(rt: TeamsRuntime) {
           await line('The reporter added information (confidential: read it in Frontline).');
           return;
         }
-        // The reporter's files go along as signed download links (see links.ts).
+        // The reporter's files go along as signed download links (see links.ts); the text is translated into the
+        // desk's language at send time when the LLM layer is on (src/llm/translate.ts).
         const files = change.attachments?.filter((f) => f.id) ?? [];
         const text = `**${incident.reporter.name ?? 'Reporter'}:** ${change.text || `sent ${files.length === 1 ? 'a file' : `${files.length} files`}`}`;
-        await outbox.post(target, { text, author: { kind: 'bot' }, incidentNumber: incident.number, ...(files.length ? { attachments: files } : {}) });
+        await outbox.post(target, { text, author: { kind: 'bot' }, incidentNumber: incident.number, ...(files.length ? { attachments: files } : {}), ...(change.text ? { translate: { incidentId: incident.id, to: 'agent' as const, source: change.text } } : {}) });
         return;
       }
       case 'reply':

@@ -69,6 +69,27 @@ export const configSchema = z.object({
   CONSOLE_LOCKOUT_MINUTES: int(1, 24 * 60).default(15), // [console]
   CONSOLE_LOGIN_RATE_LIMIT_PER_MINUTE: int(0, 10_000).default(10), // [console] per source address
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0), // [audit] 0 keeps entries for ever
+  // [llm] optional language model (src/llm): off while LLM_MODEL is unset.
+  AGENT_LANGUAGE: z.enum(['en', 'sv', 'es', 'pt']).default('en'), // [llm] the desk's language: reporter text is translated into it
+  LLM_PROVIDER: z.enum(['openai', 'azure']).default('openai'), // [llm] azure: LLM_BASE_URL is the resource endpoint, models are deployment names
+  LLM_BASE_URL: z.url().optional(), // [llm] any OpenAI-compatible endpoint (Ollama: http://127.0.0.1:11434/v1)
+  LLM_API_KEY: z.string().min(1).optional(), // [llm]
+  LLM_MODEL: z.string().min(1).optional(), // [llm] the chat model; setting it turns the layer on
+  LLM_MODEL_TRANSLATE: z.string().min(1).optional(), // [llm] per-feature overrides of LLM_MODEL
+  LLM_MODEL_TRIAGE: z.string().min(1).optional(), // [llm]
+  LLM_MODEL_KB: z.string().min(1).optional(), // [llm]
+  LLM_MODEL_SUMMARY: z.string().min(1).optional(), // [llm]
+  LLM_EMBEDDING_MODEL: z.string().min(1).optional(), // [llm] embeddings for KB retrieval; unset = BM25 only
+  LLM_AZURE_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'an Azure OpenAI api-version such as 2024-10-21').default('2024-10-21'), // [llm]
+  LLM_FEATURES: z.string().regex(/^(translate|triage|kb|summary)(,(translate|triage|kb|summary))*$/, 'comma-separated: translate,triage,kb,summary').default('translate,triage,kb,summary'), // [llm]
+  LLM_TIMEOUT_MS: int(500, 600_000).default(20_000), // [llm] per request, retries included separately
+  LLM_MAX_RETRIES: int(0, 10).default(2), // [llm] the SDK's own retries (exponential backoff, honours retry-after)
+  LLM_BREAKER_FAILURES: int(1, 1000).default(3), // [llm] consecutive failures that open a feature's circuit
+  LLM_BREAKER_COOLDOWN_SECONDS: int(1, 86_400).default(60), // [llm] how long an open circuit skips the feature
+  LLM_DAILY_TOKEN_BUDGET: int(0, 1_000_000_000).default(0), // [llm] tokens per UTC day across all instances; 0 = no limit
+  LLM_REDACT: bool.default(true), // [llm] mask secrets before any text leaves
+  LLM_ALLOW_CONFIDENTIAL: bool.default(false), // [llm] send confidential incidents' text to the model
+  LLM_TRIAGE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6), // [llm] classifier confidence under which the model is asked
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,7 +5,14 @@ import { pendingMigrations } from '../db/migrations.js';
 import type { Metrics } from '../metrics.js';
 
 /** `/healthz` (process alive), `/readyz` (database, migrations, every channel), `/metrics` (Prometheus). */
-export function healthRouter(db: Database, channels: () => readonly ChannelAdapter[], metrics: Metrics, isShuttingDown: () => boolean): Router {
+export function healthRouter(
+  db: Database,
+  channels: () => readonly ChannelAdapter[],
+  metrics: Metrics,
+  isShuttingDown: () => boolean,
+  /** [llm] Optional parts reporting their state without failing readiness (e.g. "llm degraded"). */
+  extraChecks: () => Record<string, { ok: boolean; detail?: string }> = () => ({}),
+): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -24,6 +31,7 @@ export function healthRouter(db: Database, channels: () => readonly ChannelAdapt
     for (const channel of channels()) {
       checks[`channel:${channel.name}`] = await channel.health().catch((err: Error) => ({ ok: false, detail: err.message }));
     }
+    Object.assign(checks, extraChecks());
     if (isShuttingDown()) checks.shutdown = { ok: false, detail: 'shutting down' };
     const ready = Object.values(checks).every((c) => c.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });

@@ -231,7 +231,8 @@ export class IncidentService {
     });
     if (!input.internal) {
       const author: Author = { kind: 'agent', name: input.author };
-      await this.notifier.notify(tx, incident, 'notify.reply', { author: input.author, text: input.text }, { author, idempotencyKey: input.idempotencyKey, attachments: input.attachments });
+      // [llm] delivered in the reporter's language (original below) when the LLM layer is on.
+      await this.notifier.notify(tx, incident, 'notify.reply', { author: input.author, text: input.text }, { author, idempotencyKey: input.idempotencyKey, attachments: input.attachments, translate: { incidentId: incident.id, to: 'reporter', source: input.text } });
       if (!incident.firstRespondedAt) {
         incident = await tx.incident.update({ where: { id: incident.id }, data: { firstRespondedAt: now } });
       }

@@ -1,4 +1,4 @@
-import type { AttachmentRef, Author } from '../../channels/types.js';
+import type { AttachmentRef, Author, TranslateHint } from '../../channels/types.js';
 import type { Tx } from '../db/database.js';
 import type { Translate } from '../dialog/messages.js';
 import { formatIncidentNumber } from '../incidents/number.js';
@@ -32,7 +32,7 @@ export class ReporterNotifier {
     incident: { id: string; number: number; originConversationId: string | null },
     key: string,
     params: Record<string, unknown>,
-    options: { author?: Author; idempotencyKey?: string; attachments?: AttachmentRef[] } = {},
+    options: { author?: Author; idempotencyKey?: string; attachments?: AttachmentRef[]; translate?: TranslateHint } = {},
   ): Promise<string | undefined> {
     if (!incident.originConversationId) return undefined;
     const conversation = await tx.conversation.findUnique({
@@ -52,7 +52,7 @@ export class ReporterNotifier {
     return enqueueMessage(
       tx,
       conversation,
-      { text, author: options.author ?? { kind: 'bot' }, incidentNumber: number, ...(notice ? { notice } : {}), ...(options.attachments?.length ? { attachments: options.attachments } : {}) },
+      { text, author: options.author ?? { kind: 'bot' }, incidentNumber: number, ...(notice ? { notice } : {}), ...(options.attachments?.length ? { attachments: options.attachments } : {}), ...(options.translate ? { translate: options.translate } : {}) },
       options.idempotencyKey,
     );
   }

@@ -17,6 +17,11 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Called once a message is dead-lettered because its recipient cannot be reached there (fallback.ts). */
   onUnreachable?: (failed: UnreachableDelivery) => Promise<void>;
+  /**
+   * [llm] Rewrites a message just before it is sent, outside any transaction (the LLM layer's translation).
+   * null: nothing to send, the row is done. A throw counts as a failed delivery (retried).
+   */
+  prepare?: (row: { outboxId: string; messageId: string | null; message: OutboundMessage }) => Promise<OutboundMessage | null>;
 }
 
 interface ClaimedRow {
@@ -154,7 +159,13 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
     try {
       if (!channel) throw new ChannelSendError(`channel ${row.channel} is not enabled`, { retryable: true, retryAfterMs: 60_000 });
       const context = { idempotencyKey: row.idempotency_key, conversationId: row.conversation_id, attempt: row.attempts };
-      const result = row.payload.op === 'edit' ? await this.edit(channel, row, context) : await channel.send(row.reference, withIncident(row.payload.message, row), context);
+      const message = row.payload.op === 'edit' || !this.options.prepare ? row.payload.message : await this.options.prepare({ outboxId: row.id, messageId: row.message_id, message: row.payload.message });
+      if (!message) {
+        // Nothing to send (prepare dropped it): done, and never shown in a transcript (not delivered).
+        await this.pool.query(`UPDATE outbox_message SET status = 'sent', sent_at = now(), leased_until = NULL, last_error = NULL WHERE id = $1::uuid`, [row.id]);
+        return;
+      }
+      const result = row.payload.op === 'edit' ? await this.edit(channel, row, context) : await channel.send(row.reference, withIncident(message, row), context);
       await this.pool.query(
         `WITH o AS (
            UPDATE outbox_message SET status = 'sent', sent_at = now(), leased_until = NULL, external_id = $2, last_error = NULL

@@ -12,6 +12,8 @@ const VENDORS: { pattern: RegExp; home: string }[] = [
   { pattern: /imapflow|mailparser|nodemailer|html-to-text/, home: 'channels/email/' },
   { pattern: /@microsoft\/agents(?:-[a-z]+)*|botbuilder(?:-[a-z]+)*|@azure\/msal-[a-z]+/, home: 'channels/teams/' },
   { pattern: /whatsapp-web\.js|puppeteer/, home: 'channels/whatsapp-web/' },
+  // [llm] the model SDK stays behind the LLM layer's one client.
+  { pattern: /openai/, home: 'src/llm/' },
 ];
 const importOf = (pkg: RegExp) => new RegExp(`(?:from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*)['"](?:${pkg.source})(?:/[^'"]*)?['"]`);
 
@@ -42,5 +44,6 @@ describe('vendor SDK boundary', () => {
     expect(teams.length).toBeGreaterThan(0);
     const whatsappWeb = files.filter((f) => f.includes(`${path.sep}whatsapp-web${path.sep}`) && importOf(VENDORS[3]!.pattern).test(readFileSync(f, 'utf8')));
     expect(whatsappWeb.length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.includes(`${path.sep}llm${path.sep}`) && importOf(/openai/).test(readFileSync(f, 'utf8'))).length).toBeGreaterThan(0); // [llm]
   });
 });
