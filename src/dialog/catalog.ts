@@ -7,7 +7,7 @@ import { createTranslator, loadCatalogs, type Translate } from './messages.js';
 import { versionKey } from './runner.js';
 
 /** Configuration that lives beside the dialogs but is not a dialog. */
-const NOT_DIALOGS = new Set(['taxonomy.yaml', 'sla.yaml']);
+const NOT_DIALOGS = new Set(['taxonomy.yaml', 'sla.yaml', 'services.yaml']);
 
 export const DIALOGS_DIR = path.resolve(import.meta.dirname, '../../dialogs');
 
