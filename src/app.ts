@@ -32,6 +32,14 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { ReporterNotifier } from './notifications/reporter.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { resolveSecret } from './secret.js';
+import { createBroadcastFailover } from './broadcast/failover.js'; // [mib]
+import { BroadcastPlanner } from './broadcast/planner.js'; // [mib]
+import { scheduleMajorCadence } from './jobs/major-cadence.js'; // [mib]
+import { remindOverdue } from './major/updates-cadence.js'; // [mib]
+import { majorUpdatesRouter } from './major/updates-routes.js'; // [mib]
+import { loadServiceCatalog } from './services/catalog.js'; // [mib]
+import { statusRouter } from './status/routes.js'; // [mib]
+import { subscriptionsRouter } from './subscriptions/routes.js'; // [mib]
 
 export const VERSION = '0.1.0';
 
@@ -44,6 +52,8 @@ export interface Frontline {
   pipeline: IntakePipeline;
   incidents: IncidentService;
   dispatcher: OutboxDispatcher;
+  /** [mib] Fans major-incident updates out into the outbox. */
+  broadcasts: BroadcastPlanner;
   channels: Map<string, ChannelAdapter>;
   /** [sla-timers] pg-boss timer jobs: SLA milestones, auto-close, dialog reminders. */
   timers: Timers;
@@ -92,7 +102,9 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       pollMs: config.OUTBOX_POLL_MS,
       leaseMs: config.OUTBOX_LEASE_MS,
       concurrency: config.OUTBOX_CONCURRENCY,
-      onUnreachable: (failed) => noticeFallback(failed),
+      // [mib] Broadcast deliveries fail over on their own (broadcast/failover.ts), also when dead for other reasons.
+      onUnreachable: (failed) => (failed.idempotencyKey.startsWith('bc:') ? Promise.resolve() : noticeFallback(failed)),
+      onDead: (failed) => broadcastFailover(failed),
     }, metrics, logger.child({ component: 'outbox' }));
     dispatcher.setMaxListeners(0); // one listener per open web chat stream
     const kick = () => dispatcher.kick();
@@ -108,6 +120,17 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       order: config.NOTICE_FALLBACK_CHANNELS.split(','),
       logger: logger.child({ component: 'outbox' }),
     });
+    // [mib] Major-incident updates: planner (recipients → outbox rows), failover of dead deliveries.
+    const catalog = loadServiceCatalog();
+    const secret = await resolveSecret(config);
+    let boundPort = config.PORT; // the real port once listening (PORT=0 picks one)
+    const baseUrl = () => (config.PUBLIC_URL ?? `http://${config.HOST}:${boundPort}`).replace(/\/$/, '');
+    const fallbackOrder = config.NOTICE_FALLBACK_CHANNELS.split(',');
+    const broadcasts = new BroadcastPlanner({
+      transaction: (fn) => pipeline.transaction(fn), channels, catalog, order: fallbackOrder, secret, get baseUrl() { return baseUrl(); },
+      kick, logger: logger.child({ component: 'broadcast' }), pollMs: Math.max(200, config.OUTBOX_POLL_MS * 2),
+    });
+    const broadcastFailover = createBroadcastFailover({ transaction: (fn) => pipeline.transaction(fn), channels, order: fallbackOrder, kick, logger: logger.child({ component: 'broadcast' }) });
     // [sla-timers] pg-boss on the same database, before any incident can change: changes queue their SLA
     // milestones in their own transaction.
     const run = <T>(fn: (tx: Tx) => Promise<T>) => pipeline.transaction(fn);
@@ -131,6 +154,11 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/api/v1/incidents', ...json, incidentsRouter(db, incidents, pipeline, kick));
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
     app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
+    // [mib] updates + delivery reports, subscriptions and groups, the status page and maintenance.
+    const subscriptionDeps = { catalog, channels, secret, get baseUrl() { return baseUrl(); } };
+    app.use('/api/v1/major-incidents', ...json, majorUpdatesRouter(db, { run, catalog, cadence: dialogServices.sla.updateCadenceMinutes, planned: () => broadcasts.kick() }));
+    app.use('/api/v1', subscriptionsRouter(db, { ...subscriptionDeps, get baseUrl() { return baseUrl(); }, run, committed: kick }));
+    app.use(statusRouter(db, { ...subscriptionDeps, get baseUrl() { return baseUrl(); }, run, public: config.STATUS_PAGE_PUBLIC, committed: kick }));
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
     for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);
@@ -160,6 +188,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use(notFound);
     app.use(errorHandler(logger));
     if (options.dispatch !== false) dispatcher.start();
+    if (options.dispatch !== false) broadcasts.start(); // [mib]
     // PGlite has no autovacuum: keep the planner's statistics fresh ourselves.
     // The server that runs the embedded database keeps its statistics; a process attached to it need not.
     const statistics = db.kind === 'pglite' && db.attachedTo === undefined ? new EmbeddedStatistics(db.pool, logger.child({ component: 'statistics' })) : undefined;
@@ -170,17 +199,21 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       new IdleDialogs(run, runner, dialogs.values(), logger.child({ component: 'idle' })),
       new Housekeeping(db, () => channels.values(), config.INBOUND_EVENT_RETENTION_DAYS),
     );
+    // [mib] §8 update cadence: a cron job every minute.
+    await scheduleMajorCadence(timers.boss, { work: config.SLA_TIMERS_ENABLED, pollSeconds: config.SLA_TIMERS_POLL_SECONDS },
+      () => remindOverdue(run, catalog, dialogServices.sla.updateCadenceMinutes, logger.child({ component: 'cadence' })), logger);
 
     let server: Server | undefined;
     const sockets = new Set<Socket>();
     return {
-      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers,
+      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers, broadcasts,
       listen: () =>
         new Promise<number>((resolve, reject) => {
           server = app.listen(config.PORT, config.HOST, (err?: Error) => {
             if (err) return reject(err);
             const address = server!.address();
-            resolve(typeof address === 'object' && address ? address.port : config.PORT);
+            boundPort = typeof address === 'object' && address ? address.port : config.PORT; // [mib] links in broadcasts
+            resolve(boundPort);
           });
           server.on('connection', (s) => {
             sockets.add(s);
@@ -197,6 +230,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         for (const s of sockets) if (!s.destroyed) s.destroy();
         await closing;
         for (const adapter of adapters) await adapter.stop().catch((err) => logger.warn({ err, channel: adapter.name }, 'channel stop failed'));
+        await broadcasts.stop(); // [mib]
         await dispatcher.stop();
         await statistics?.stop();
         await db.close();

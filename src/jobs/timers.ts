@@ -108,7 +108,7 @@ export class Timers {
  * pg-boss's create_queue (each inserts the queue row and creates its partition); PostgreSQL aborts one of
  * them, which then finds the queue made by the other.
  */
-async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+export async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     if (await boss.getQueue(queue.name)) return;
     try {

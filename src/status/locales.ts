@@ -25,6 +25,8 @@ export interface StatusStrings {
   allServices: string;
   subscribeButton: string;
   subscribed: string;
+  confirmed: string;
+  unsubscribed: string;
   feeds: string;
   language: string;
   updated: string;
@@ -59,6 +61,8 @@ const en: StatusStrings = {
   allServices: 'All services',
   subscribeButton: 'Subscribe',
   subscribed: 'Check your inbox: we sent you a link to confirm the subscription.',
+  confirmed: 'You are subscribed. Every update will reach you by email.',
+  unsubscribed: 'You will not get these updates any more.',
   feeds: 'Feeds',
   language: 'Language',
   updated: 'Updated',
@@ -93,6 +97,8 @@ const sv: StatusStrings = {
   allServices: 'Alla tjänster',
   subscribeButton: 'Prenumerera',
   subscribed: 'Titta i din inkorg: vi har skickat en länk för att bekräfta prenumerationen.',
+  confirmed: 'Prenumerationen är klar. Varje uppdatering når dig via e-post.',
+  unsubscribed: 'Du får inte de här uppdateringarna längre.',
   feeds: 'Flöden',
   language: 'Språk',
   updated: 'Uppdaterad',
@@ -127,6 +133,8 @@ const es: StatusStrings = {
   allServices: 'Todos los servicios',
   subscribeButton: 'Suscribirse',
   subscribed: 'Revise su bandeja de entrada: le enviamos un enlace para confirmar la suscripción.',
+  confirmed: 'Suscripción confirmada. Recibirá cada actualización por correo.',
+  unsubscribed: 'Ya no recibirá estos avisos.',
   feeds: 'Canales',
   language: 'Idioma',
   updated: 'Actualizado',
@@ -161,6 +169,8 @@ const pt: StatusStrings = {
   allServices: 'Todos os serviços',
   subscribeButton: 'Subscrever',
   subscribed: 'Verifique a sua caixa de entrada: enviámos um link para confirmar a subscrição.',
+  confirmed: 'Subscrição confirmada. Cada atualização chega-lhe por e-mail.',
+  unsubscribed: 'Deixará de receber estas atualizações.',
   feeds: 'Feeds',
   language: 'Idioma',
   updated: 'Atualizado',

@@ -22,6 +22,7 @@ CREATE TABLE "broadcast" (
     "update_id" UUID NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'planning',
     "recipients" INTEGER NOT NULL DEFAULT 0,
+    "leased_until" TIMESTAMP(3),
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "planned_at" TIMESTAMP(3),
 
