@@ -62,6 +62,7 @@ export function renderStatusPage(view: StatusView): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(t.title)}</title>
 <link rel="stylesheet" href="/status/status.css">
+<link rel="icon" href="/status/favicon.svg" type="image/svg+xml">
 <link rel="alternate" type="application/atom+xml" title="Atom" href="/status/feed.atom?lang=${lang}">
 <link rel="alternate" type="application/rss+xml" title="RSS" href="/status/feed.rss?lang=${lang}">
 </head>

@@ -73,6 +73,10 @@ export function statusRouter(db: Database, deps: StatusDeps): Router {
     res.set('cache-control', 'public, max-age=300').sendFile(path.join(PUBLIC_DIR, 'status.css'));
   });
 
+  router.get('/status/favicon.svg', (_req, res) => {
+    res.set('cache-control', 'public, max-age=86400').type('image/svg+xml').sendFile(path.join(PUBLIC_DIR, 'favicon.svg'));
+  });
+
   router.post('/status/login', ...form, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const language = pickLanguage(body.lang, req.get('accept-language'));
