@@ -32,12 +32,13 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { ReporterNotifier } from './notifications/reporter.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { resolveSecret } from './secret.js';
+import { createMajorIncidents } from './major/wiring.js'; // [major]
+import type { MajorIncidentService } from './major/service.js'; // [major]
 import { createBroadcastFailover } from './broadcast/failover.js'; // [mib]
 import { BroadcastPlanner } from './broadcast/planner.js'; // [mib]
 import { scheduleMajorCadence } from './jobs/major-cadence.js'; // [mib]
 import { remindOverdue } from './major/updates-cadence.js'; // [mib]
 import { majorUpdatesRouter } from './major/updates-routes.js'; // [mib]
-import { loadServiceCatalog } from './services/catalog.js'; // [mib]
 import { statusRouter } from './status/routes.js'; // [mib]
 import { subscriptionsRouter } from './subscriptions/routes.js'; // [mib]
 
@@ -57,6 +58,8 @@ export interface Frontline {
   channels: Map<string, ChannelAdapter>;
   /** [sla-timers] pg-boss timer jobs: SLA milestones, auto-close, dialog reminders. */
   timers: Timers;
+  /** [major] clustering, major incidents, alerts and problems. */
+  majors: MajorIncidentService;
   /** Starts the HTTP server; resolves with the bound port. */
   listen(): Promise<number>;
   /** Graceful stop: refuse new requests, stop channels, drain the dispatcher, close the database. */
@@ -90,8 +93,9 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const dialogServices = await createDialogServices(db, { modelDir: config.TRIAGE_MODEL_DIR });
     const notifier = new ReporterNotifier(t);
     const incidents = new IncidentService(notifier, { matrix: dialogServices.sla.matrix, sla: dialogServices.sla.policy, clock: dialogServices.sla.clock, taxonomy: dialogServices.taxonomy });
+    const major = createMajorIncidents(config, incidents); // [major] services.yaml validated here, at start
     // [dialog] channel capabilities: email (not conversational) files a complete report at once.
-    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, channelCapabilities: (name) => channels.get(name)?.capabilities });
+    const runner = new DialogRunner(dialogs, options.dialog ?? config.FRONTLINE_DIALOG, { ...dialogServices, incidents, majors: major.majors, channelCapabilities: (name) => channels.get(name)?.capabilities });
     notifier.announcedBy((tx, conversationId, status) => runner.announces(tx, conversationId, status)); // [dialog] one message per change
     incidents.onChange((tx, change) => runner.onIncidentChange(tx, change)); // [dialog] e.g. resolved → CSAT
     const channels = new Map<string, ChannelAdapter>();
@@ -121,7 +125,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       logger: logger.child({ component: 'outbox' }),
     });
     // [mib] Major-incident updates: planner (recipients → outbox rows), failover of dead deliveries.
-    const catalog = loadServiceCatalog();
+    const catalog = major.catalog; // the one services.yaml load (major/wiring.ts)
     const secret = await resolveSecret(config);
     let boundPort = config.PORT; // the real port once listening (PORT=0 picks one)
     const baseUrl = () => (config.PUBLIC_URL ?? `http://${config.HOST}:${boundPort}`).replace(/\/$/, '');
@@ -154,6 +158,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use('/api/v1/incidents', ...json, incidentsRouter(db, incidents, pipeline, kick));
     app.use('/api/v1/admin', ...json, adminRouter(db, kick));
     app.use('/api/v1/reports', deflectionRouter(db)); // [dialog] KB deflection and click-through
+    major.mount(app, db, json, run, kick); // [major] /api/v1/major-incidents, /api/v1/alerts, /api/v1/problems
     // [mib] updates + delivery reports, subscriptions and groups, the status page and maintenance.
     const subscriptionDeps = { catalog, channels, secret, get baseUrl() { return baseUrl(); } };
     app.use('/api/v1/major-incidents', ...json, majorUpdatesRouter(db, { run, catalog, cadence: dialogServices.sla.updateCadenceMinutes, planned: () => broadcasts.kick() }));
@@ -206,7 +211,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     let server: Server | undefined;
     const sockets = new Set<Socket>();
     return {
-      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers, broadcasts,
+      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers, broadcasts, majors: major.majors,
       listen: () =>
         new Promise<number>((resolve, reject) => {
           server = app.listen(config.PORT, config.HOST, (err?: Error) => {

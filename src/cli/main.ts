@@ -8,6 +8,7 @@ import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerTriageCommands } from './commands/triage.js';
 import { registerKbCommands } from './commands/kb.js';
+import { registerProblemCommands } from './commands/problems.js';
 import { registerEmailCommands } from '../../channels/email/cli.js';
 import { registerTeamsCommands } from '../../channels/teams/cli.js';
 import { openCliDatabase } from './context.js';
@@ -28,6 +29,7 @@ registerTriageCommands(program);
 registerKbCommands(program, () => openCliDatabase());
 registerEmailCommands(program);
 registerTeamsCommands(program);
+registerProblemCommands(program);
 
 process.on('unhandledRejection', (err) => fail(err));
 program.parseAsync(process.argv).catch(fail);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_THRESHOLD, DEFAULT_WINDOW_MINUTES, perCriticality } from '../major/settings.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -52,12 +53,20 @@ export const configSchema = z.object({
   SLA_TIMERS_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2), // [sla-timers] pg-boss's floor is 0.5
   STATUS_PAGE_PUBLIC: bool.default(true), // [mib] false: /status needs an agent token or the sign-in form
   INBOUND_EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30), // 0 keeps dedupe keys for ever
+  // [major] clustering of reports into major incidents (src/major), monitoring alerts, problems
+  MAJOR_INCIDENT_THRESHOLD: perCriticality(DEFAULT_THRESHOLD, 'count').default(DEFAULT_THRESHOLD),
+  MAJOR_INCIDENT_WINDOW: perCriticality(DEFAULT_WINDOW_MINUTES, 'minutes').default(DEFAULT_WINDOW_MINUTES),
+  MAJOR_INCIDENT_AUTO_DECLARE: bool.default(false),
+  ALERTS_RESOLVE_INCIDENTS: bool.default(false),
+  ALERTS_FLAP_WINDOW_MINUTES: int(0, 1440).default(10),
+  PROBLEM_RULE_MIN_INCIDENTS: int(0, 1000).default(5),
+  PROBLEM_RULE_DAYS: int(1, 365).default(30),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Prefixes that belong to Frontline: an unknown variable with one of them is a typo, not someone else's. */
-export const OWN_PREFIXES = ['FRONTLINE_', 'WEBCHAT_', 'OUTBOX_', 'DATABASE_', 'LOG_', 'HTTP_', 'SLACK_', 'TEAMS_', 'WHATSAPP_', 'IMAP_', 'SMTP_', 'EMAIL_', 'TRIAGE_', 'KB_', 'SLA_', 'LLM_'];
+export const OWN_PREFIXES = ['FRONTLINE_', 'WEBCHAT_', 'OUTBOX_', 'DATABASE_', 'LOG_', 'HTTP_', 'SLACK_', 'TEAMS_', 'WHATSAPP_', 'IMAP_', 'SMTP_', 'EMAIL_', 'TRIAGE_', 'KB_', 'SLA_', 'LLM_', 'MAJOR_', 'ALERTS_', 'PROBLEM_'];
 
 export function parseBytes(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());

@@ -12,6 +12,8 @@ import { readCues, urgencyFloor } from './cues.js';
 import type { ActionName } from './definition.js';
 import type { KbSearch } from './kb-access.js';
 import type { Translate } from './messages.js';
+import type { MajorIncidentService } from '../major/service.js';
+import { formatMajorIncidentNumber } from '../major/records.js';
 
 export interface ActionContext {
   contactId: string;
@@ -29,6 +31,8 @@ export interface DialogServices {
   serviceName?: (id: string) => string | undefined;
   /** What a channel can do (e.g. `conversational: false` for email), by channel name. */
   channelCapabilities?: (channel: string) => { conversational?: boolean } | undefined;
+  /** [major] Declared major incidents a new report may be about ("known outage"). */
+  majors?: Pick<MajorIncidentService, 'knownOutage' | 'link' | 'unlink'>;
 }
 
 type Input = Record<string, unknown>;
@@ -57,7 +61,36 @@ export class DialogActions {
       case 'reopen_incident': return this.reopen(tx, input);
       case 'add_information': return this.addInformation(tx, input, ctx);
       case 'record_csat': return this.recordCsat(tx, input, ctx);
+      case 'outage_check': return this.outageCheck(tx, input, ctx);
+      case 'outage_link': return this.outageLink(tx, input);
+      case 'outage_unlink': return this.outageUnlink(tx, input);
     }
+  }
+
+  /** [major] Is the report about a declared major incident? Same decision as clustering (src/major/cluster.ts). */
+  private async outageCheck(tx: Tx, input: Input, ctx: ActionContext): Promise<Result> {
+    const triage = (input.triage ?? {}) as Input;
+    if (!this.services.majors || triage.security === true) return { known: false };
+    // The short report flow has no triage step: the catalogue (or triage, asked here) names the service.
+    const service = strOrNull(triage.service) ?? this.services.triage?.(str(input.description)).service ?? null;
+    const found = await this.services.majors.knownOutage(tx, str(input.description), service, str(input.locale) || ctx.locale);
+    if (!found) return { known: false };
+    return { known: true, major_id: found.major.id, major: formatMajorIncidentNumber(found.major.number), major_title: found.major.title, reason: found.decision.reason };
+  }
+
+  private async outageLink(tx: Tx, input: Input): Promise<Result> {
+    const check = (input.outage_check ?? {}) as Input;
+    const id = str((input.file_incident as Input | undefined)?.id);
+    if (!this.services.majors || !id || !str(check.major_id)) return { linked: false };
+    await this.services.majors.link(tx, str(check.major_id), [id], 'bot', str(check.reason) || 'known outage');
+    return { linked: true };
+  }
+
+  private async outageUnlink(tx: Tx, input: Input): Promise<Result> {
+    const id = str((input.file_incident as Input | undefined)?.id);
+    if (!this.services.majors || !id) return { unlinked: false };
+    await this.services.majors.unlink(tx, id, 'reporter', 'the reporter says the problem is different');
+    return { unlinked: true };
   }
 
   private triage(input: Input): Result {
@@ -90,7 +123,13 @@ export class DialogActions {
     const category = (input.triage as Input | undefined)?.category;
     // A report complete enough to file at once has a confident category: suggestions stay within it.
     const within = input.complete === true && typeof category === 'string' ? { category } : {};
-    const hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3, ...within });
+    let hits = await this.services.kbSearch(tx, str(input.description).slice(0, 2_000), { language, top: 3, ...within });
+    // [problems] A known error of the report's service (a problem's workaround) comes first.
+    const service = (input.triage as Input | undefined)?.service;
+    if (typeof service === 'string' && service) {
+      const known = await tx.kbArticle.findMany({ where: { tags: { has: `service:${service}` } }, orderBy: { updatedAt: 'desc' }, take: 1, select: { id: true, title: true } });
+      hits = [...known.map((k) => ({ ...k, score: Number.POSITIVE_INFINITY })), ...hits.filter((h) => !known.some((k) => k.id === h.id))].slice(0, 3) as typeof hits;
+    }
     for (const h of hits) {
       await tx.kbFeedback.create({ data: { kind: 'suggested', articleId: h.id, conversationId: ctx.conversationId, language, category: typeof category === 'string' ? category : null } });
     }
@@ -143,6 +182,14 @@ export class DialogActions {
     const triage = (input.triage ?? {}) as Input;
     const description = [str(input.description) || str((input.intent as Input | undefined)?.text), ...details(input)].filter(Boolean).join('\n').trim() || '(no description)';
     const { impact, urgency } = this.levels(input);
+    // [major] Filed already as part of a known outage, then unlinked ("no, different"): the answers complete it.
+    const filed = str((input.file_incident as Input | undefined)?.id);
+    if (filed && (input.outage_unlink as Input | undefined)?.unlinked === true) {
+      const answers = details(input);
+      if (answers.length) await this.services.incidents.addReporterMessage(tx, filed, answers.join('\n'));
+      const incident = await this.services.incidents.update(tx, filed, { impact, urgency }, 'reporter');
+      return { id: incident.id, number: formatIncidentNumber(incident.number), title: incident.title, priority: incident.priority, ...this.slaWords(incident.priority, str(input.locale) || ctx.locale) };
+    }
     const incident = await this.services.incidents.create(tx, {
       title: titleFrom(description),
       description,

@@ -110,6 +110,10 @@ export const actionNames = [
   'reopen_incident',
   'add_information',
   'record_csat',
+  // [major] a report about a declared major incident: checked after triage, linked, and unlinked on "no"
+  'outage_check',
+  'outage_link',
+  'outage_unlink',
 ] as const;
 
 const stepSchema = z

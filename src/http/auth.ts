@@ -25,7 +25,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const RANK: Record<ApiRole, number> = { read_only: 0, agent: 1, admin: 2 };
+// `alerts` (monitoring systems posting alerts) ranks below read_only: it may post alerts and read nothing.
+const RANK: Record<ApiRole, number> = { alerts: -1, read_only: 0, agent: 1, admin: 2 };
 
 /** Authenticates the bearer token and requires at least `minimum` (read_only < agent < admin). */
 export function requireRole(db: Database, minimum: ApiRole): RequestHandler {
@@ -35,6 +36,19 @@ export function requireRole(db: Database, minimum: ApiRole): RequestHandler {
       if (RANK[principal.role] < RANK[minimum]) {
         throw new FrontlineError('FORBIDDEN', `this needs the ${minimum} role; the token has ${principal.role}`);
       }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** Authenticates the bearer token and requires one of `roles` exactly (e.g. `alerts` or `admin` for alert intake). */
+export function requireOneOf(db: Database, roles: ApiRole[]): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      const principal = (req.principal ??= await authenticate(db, req.get('authorization')));
+      if (!roles.includes(principal.role)) throw new FrontlineError('FORBIDDEN', `this needs one of the roles ${roles.join(', ')}; the token has ${principal.role}`);
       next();
     } catch (err) {
       next(err);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentBody } from './api/admin.js';
 import { commentBody, listQuery, patchBody, tokenBody } from './api/schemas.js';
+import { majorOpenApiPaths } from '../major/openapi.js'; // [major]
 
 /** OpenAPI 3.1 description of the public APIs; request bodies come from the same zod schemas that validate them. */
 export function openApiDocument(version: string) {
@@ -104,6 +105,7 @@ export function openApiDocument(version: string) {
       '/healthz': { get: { summary: 'Liveness', responses: { 200: ok('alive') } } },
       '/readyz': { get: { summary: 'Readiness: database, migrations, channels', responses: { 200: ok('ready'), 503: ok('not ready') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } } },
+      ...majorOpenApiPaths(body, ok, errors), // [major]
     },
   };
 }

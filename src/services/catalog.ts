@@ -88,8 +88,17 @@ function compile(source: string, service: ServiceDef, ci?: CiDef): Phrase | unde
   return { source, tokens, prefix, service, ...(ci ? { ci } : {}) };
 }
 
+/** "pvn" for "vpn", "outlok"… no: only two adjacent letters swapped, the commonest typo of short names. */
+function isTransposition(word: string, target: string): boolean {
+  if (word.length !== target.length || word.length < 3 || word === target) return false;
+  let i = 0;
+  while (word[i] === target[i]) i++;
+  return word[i] === target[i + 1] && word[i + 1] === target[i] && word.slice(i + 2) === target.slice(i + 2);
+}
+
 function matchesAt(phrase: Phrase, words: string[], at: number): boolean {
   if (at + phrase.tokens.length > words.length) return false;
+  if (phrase.tokens.length === 1 && !phrase.prefix && isTransposition(words[at]!, phrase.tokens[0]!)) return true;
   for (let k = 0; k < phrase.tokens.length; k++) {
     const last = k === phrase.tokens.length - 1;
     const word = words[at + k]!;

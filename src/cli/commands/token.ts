@@ -7,16 +7,16 @@ export function registerTokenCommands(program: Command): void {
   token
     .command('create')
     .description('create an API token; the secret is printed once')
-    .requiredOption('--role <role>', 'admin, agent or read_only')
+    .requiredOption('--role <role>', 'admin, agent, read_only or alerts (monitoring: may only post alerts)')
     .option('--name <name>', 'who or what uses it', 'cli')
     .action(async (opts: { role: string; name: string }) => {
-      if (!['admin', 'agent', 'read_only'].includes(opts.role)) {
-        process.stderr.write('frontline: --role must be admin, agent or read_only\n');
+      if (!['admin', 'agent', 'read_only', 'alerts'].includes(opts.role)) {
+        process.stderr.write('frontline: --role must be admin, agent, read_only or alerts\n');
         process.exitCode = 2;
         return;
       }
       await withDatabase(async (db) => {
-      const created = await createApiToken(db, opts.name, opts.role as 'admin' | 'agent' | 'read_only');
+      const created = await createApiToken(db, opts.name, opts.role as 'admin' | 'agent' | 'read_only' | 'alerts');
       process.stdout.write(`${created.token}\n`);
       process.stderr.write(`token ${created.id} (${opts.role}) created; store it now, it is not shown again\n`);
       });

@@ -11,6 +11,8 @@ export function presentIncident(i: Incident, options: { redactConfidential: bool
     description: hide ? '(confidential)' : i.description,
     category: i.category,
     service: i.service,
+    ci: i.ciId, // [major] the configuration item named in the report (dialogs/services.yaml)
+    majorIncidentId: i.majorIncidentId, // [major] set when linked to a major incident
     impact: i.impact,
     urgency: i.urgency,
     priority: i.priority,

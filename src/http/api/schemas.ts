@@ -45,6 +45,6 @@ export const commentBody = z
   .strict();
 
 export const tokenBody = z
-  .object({ name: z.string().min(1).max(100), role: z.enum(['admin', 'agent', 'read_only']) })
+  .object({ name: z.string().min(1).max(100), role: z.enum(['admin', 'agent', 'read_only', 'alerts']) })
   .strict();
 
