@@ -41,6 +41,7 @@ import { remindOverdue } from './major/updates-cadence.js'; // [mib]
 import { majorUpdatesRouter } from './major/updates-routes.js'; // [mib]
 import { statusRouter } from './status/routes.js'; // [mib]
 import { subscriptionsRouter } from './subscriptions/routes.js'; // [mib]
+import { chatSubscriptionCommands } from './subscriptions/chat.js'; // [mib]
 
 export const VERSION = '0.1.0';
 
@@ -134,6 +135,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       transaction: (fn) => pipeline.transaction(fn), channels, catalog, order: fallbackOrder, secret, get baseUrl() { return baseUrl(); },
       kick, logger: logger.child({ component: 'broadcast' }), pollMs: Math.max(200, config.OUTBOX_POLL_MS * 2),
     });
+    pipeline.handleCommands(chatSubscriptionCommands(catalog)); // [mib] `subscribe <service>` in any chat
     const broadcastFailover = createBroadcastFailover({ transaction: (fn) => pipeline.transaction(fn), channels, order: fallbackOrder, kick, logger: logger.child({ component: 'broadcast' }) });
     // [sla-timers] pg-boss on the same database, before any incident can change: changes queue their SLA
     // milestones in their own transaction.
