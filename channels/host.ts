@@ -216,6 +216,33 @@ export interface ChannelHost {
   /** Mounts the adapter's HTTP routes (webhooks, widget assets) under the shared server. */
   mount(path: string, handler: RequestHandler | Router): void;
   logger: Logger;
+  /**
+   * [major] Major-incident changes (a candidate raised, declared…), observed inside their transaction like
+   * incident changes; optional, so hosts without major incidents (tools, tests) need not provide it.
+   */
+  onMajorIncidentChange?(listener: (change: MajorIncidentChangeEvent, outbox: OutboxWriter) => Promise<void>): void;
+  /** [major] Agent actions on major incidents (by MI number); the actor is e.g. `slack:<name>`. */
+  majorIncidents?: {
+    declare(ref: string, actor: string): Promise<{ number: string; status: string }>;
+    /** Links an incident (INC number) to a major incident; `unlink` takes it out; `merge` moves all children. */
+    link(ref: string, incident: string, actor: string): Promise<void>;
+    unlink(incident: string, actor: string): Promise<void>;
+    merge(from: string, into: string, actor: string): Promise<void>;
+  };
+}
+
+/** [major] What a channel is told about a major incident change. */
+export interface MajorIncidentChangeEvent {
+  id: string;
+  number: string;
+  title: string;
+  service: string;
+  status: string;
+  restricted: boolean;
+  incidentCount: number;
+  kind: string;
+  actor: string;
+  reason?: string;
 }
 
 /** A failing address: since when, the last failure (enhanced status such as `5.1.1`, diagnostic text) and how often. */

@@ -126,6 +126,8 @@ export interface OutboundMessage {
    * modal) may let the reporter edit them; the answer is the confirming choice plus {@link InboundMessage.fields}.
    */
   form?: ConfirmForm;
+  /** [major] A major incident candidate card: channels with buttons offer "Declare" for this number (MI-3). */
+  declareMajorIncident?: string;
 }
 
 /** Reporter notices about an incident: a status change, an agent's reply, the resolution, a reminder. */

@@ -173,7 +173,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const webchatJson = express.Router().use(...json);
     app.use('/webchat/v1', (req, res, next) => (/\/attachments(\/|$)/.test(req.path) ? next() : webchatJson(req, res, next)));
 
-    const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger });
+    const host = createChannelHost({ db, pipeline, dispatcher, incidents, app, logger, majors: major.majors });
     const adapters: ChannelAdapter[] = [];
     if (config.WEBCHAT_ENABLED) {
       adapters.push(new WebchatAdapter({

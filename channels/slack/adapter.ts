@@ -2,6 +2,7 @@ import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger, SocketModeRe
 import type { Logger } from 'pino';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ChannelHost, ConversationReference, OutboundMessage, SendContext, SendResult } from '../types.js';
 import { agentMessage, registerAgentActions } from './agent.js';
+import { declareBlocks, majorCardListener, registerMajorActions } from './major.js'; // [major]
 import { CARD_METADATA, cardMessage, choiceBlocks, toMrkdwn } from './blocks.js';
 import { cardListener, isCardMessage } from './cards.js';
 import { SlackDirectory, type WebClient } from './directory.js';
@@ -109,6 +110,8 @@ export class SlackAdapter implements ChannelAdapter {
     registerAgentActions(app, rt);
     registerSummaryModal(app, rt);
     host.onIncidentChange(cardListener(rt));
+    registerMajorActions(app, rt); // [major] candidate cards with a Declare button
+    host.onMajorIncidentChange?.(majorCardListener(rt));
     if (s.socketMode) await app.start();
   }
 
@@ -143,6 +146,7 @@ export class SlackAdapter implements ChannelAdapter {
         text,
         ...(threadTs ? { thread_ts: threadTs } : {}),
         ...(message.choices?.length ? { blocks: choiceBlocks(message.text, message.choices, message.form ? [reviewButton()] : []) as never } : {}),
+        ...(message.declareMajorIncident ? { blocks: declareBlocks(message.text, message.declareMajorIncident) as never } : {}),
         unfurl_links: false,
       });
       // The summary's values wait in the database for the "Review & edit" click (on any instance).

@@ -91,7 +91,8 @@ async function buttonPatch(rt: SlackRuntime, actionId: string, number: string, n
 /**
  * A message in a card's thread. Plain text is a public reply (relayed to the reporter on their channel);
  * text starting with the note prefix is an internal note; `!take`, `!priority P2`, `!pending`,
- * `!resolve <note>`, `!escalate`, `!category <id> [service]`, `!group <name>`, `!confidential [off]` act on the incident.
+ * `!resolve <note>`, `!escalate`, `!category <id> [service]`, `!group <name>`, `!confidential [off]` act on the incident;
+ * `!link MI-3`, `!unlink`, `!merge MI-2 MI-3` on its major incident.
  */
 export async function agentMessage(rt: SlackRuntime, e: MessageEvent): Promise<void> {
   const threadTs = e.thread_ts ?? e.message?.thread_ts ?? e.previous_message?.thread_ts;
@@ -181,8 +182,20 @@ async function command(rt: SlackRuntime, number: string, name: string, text: str
       if (patch) return update(patch);
       break;
     }
+    // [major] major-incident membership: `!link MI-3`, `!unlink`, `!merge MI-2 MI-3` (children of MI-2 move to MI-3)
+    case 'link':
+      if (/^MI-?\d+$/i.test(arg) && rt.host.majorIncidents) return act(rt, where, () => rt.host.majorIncidents!.link(arg, number, actor));
+      break;
+    case 'unlink':
+      if (rt.host.majorIncidents) return act(rt, where, () => rt.host.majorIncidents!.unlink(number, actor));
+      break;
+    case 'merge': {
+      const [from, into] = rest;
+      if (from && into && rt.host.majorIncidents) return act(rt, where, () => rt.host.majorIncidents!.merge(from, into, actor));
+      break;
+    }
   }
-  await rt.ephemeral(where.channel, where.user, 'Commands: `!take`, `!priority P1`–`P5`, `!pending`, `!resolve <note>`, `!escalate`, `!category <category> [service]`, `!group <assignment group>`, `!confidential [off]`. Anything else is a reply to the reporter; start with `' + rt.settings.notePrefix + '` for an internal note.', where.threadTs);
+  await rt.ephemeral(where.channel, where.user, 'Commands: `!take`, `!priority P1`–`P5`, `!pending`, `!resolve <note>`, `!escalate`, `!category <category> [service]`, `!group <assignment group>`, `!confidential [off]`, `!link MI-3`, `!unlink`, `!merge MI-2 MI-3`. Anything else is a reply to the reporter; start with `' + rt.settings.notePrefix + '` for an internal note.', where.threadTs);
 }
 
 async function allowed(rt: SlackRuntime, user: string, channel: string, threadTs?: string): Promise<boolean> {

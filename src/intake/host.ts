@@ -11,6 +11,8 @@ import { storable, storableText } from '../security/sanitize.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { createOutboxWriter } from '../outbox/writer.js';
 import { createLookups } from './lookups.js';
+import type { MajorIncidentService } from '../major/service.js';
+import { formatMajorIncidentNumber } from '../major/records.js';
 import type { IntakePipeline } from './pipeline.js';
 
 /** The services the core offers channel adapters (see `ChannelHost` in channels/types.ts). */
@@ -21,6 +23,8 @@ export function createChannelHost(deps: {
   incidents: IncidentService;
   app: Express;
   logger: Logger;
+  /** [major] major incidents, for their change events and agent actions */
+  majors?: MajorIncidentService;
 }): ChannelHost {
   const { db, pipeline, dispatcher, app, incidents } = deps;
   const kick = () => dispatcher.kick();
@@ -42,6 +46,7 @@ export function createChannelHost(deps: {
       });
     },
     logger: deps.logger,
+    ...(deps.majors ? majorHooks(deps.majors, pipeline, kick) : {}),
     // Platform payloads may carry what the database cannot store (a NUL in a mail header): cleaned once, here.
     receive: (message) => pipeline.receive(storable(message)),
     receiveMany: (messages) => pipeline.receiveMany(storable(messages)),
@@ -113,4 +118,36 @@ async function reportAttachments(tx: Tx, conversationId: string | null): Promise
   if (!conversationId) return undefined;
   const rows = await tx.message.findMany({ where: { conversationId, direction: 'in', NOT: { attachments: { equals: Prisma.DbNull } } }, orderBy: { seq: 'asc' }, select: { attachments: true } });
   return rows.flatMap((r) => (Array.isArray(r.attachments) ? (r.attachments as unknown as AttachmentRef[]) : []));
+}
+
+/** [major] Major-incident events and actions for channels (Slack's candidate card and its Declare button). */
+function majorHooks(majors: MajorIncidentService, pipeline: IntakePipeline, kick: () => void): Pick<ChannelHost, 'onMajorIncidentChange' | 'majorIncidents'> {
+  return {
+    onMajorIncidentChange(listener) {
+      majors.onChange(async (tx, change) => {
+        const incidentCount = await tx.incident.count({ where: { majorIncidentId: change.major.id } });
+        const m = change.major;
+        await listener({ id: m.id, number: formatMajorIncidentNumber(m.number), title: m.title, service: m.serviceId, status: m.status, restricted: m.restricted, incidentCount, kind: change.kind, actor: change.actor, ...(change.reason ? { reason: change.reason } : {}) }, createOutboxWriter(tx));
+      });
+    },
+    majorIncidents: {
+      async declare(ref, actor) {
+        const m = await pipeline.transaction((tx) => majors.declare(tx, ref, actor));
+        kick();
+        return { number: formatMajorIncidentNumber(m.number), status: m.status };
+      },
+      async link(ref, incident, actor) {
+        await pipeline.transaction((tx) => majors.link(tx, ref, [incident], actor, `linked by ${actor}`));
+        kick();
+      },
+      async unlink(incident, actor) {
+        await pipeline.transaction((tx) => majors.unlink(tx, incident, actor, `unlinked by ${actor}`));
+        kick();
+      },
+      async merge(from, into, actor) {
+        await pipeline.transaction((tx) => majors.merge(tx, from, into, actor));
+        kick();
+      },
+    },
+  };
 }
