@@ -46,6 +46,14 @@ import { ensureAuditAppendOnly } from './audit/append-only.js'; // [audit]
 import { consoleRouter } from './console/router.js'; // [console]
 import { kbEditorRouter } from './console/kb-routes.js'; // [console]
 import { reportsRouter } from './reports/routes.js'; // [reports]
+import { createBroadcastFailover } from './broadcast/failover.js'; // [mib]
+import { BroadcastPlanner } from './broadcast/planner.js'; // [mib]
+import { scheduleMajorCadence } from './jobs/major-cadence.js'; // [mib]
+import { remindOverdue } from './major/updates-cadence.js'; // [mib]
+import { majorUpdatesRouter } from './major/updates-routes.js'; // [mib]
+import { statusRouter } from './status/routes.js'; // [mib]
+import { subscriptionsRouter } from './subscriptions/routes.js'; // [mib]
+import { chatSubscriptionCommands } from './subscriptions/chat.js'; // [mib]
 
 export const VERSION = '0.1.0';
 
@@ -58,6 +66,8 @@ export interface Frontline {
   pipeline: IntakePipeline;
   incidents: IncidentService;
   dispatcher: OutboxDispatcher;
+  /** [mib] Fans major-incident updates out into the outbox. */
+  broadcasts: BroadcastPlanner;
   channels: Map<string, ChannelAdapter>;
   /** [sla-timers] pg-boss timer jobs: SLA milestones, auto-close, dialog reminders. */
   timers: Timers;
@@ -112,7 +122,9 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       pollMs: config.OUTBOX_POLL_MS,
       leaseMs: config.OUTBOX_LEASE_MS,
       concurrency: config.OUTBOX_CONCURRENCY,
-      onUnreachable: (failed) => noticeFallback(failed),
+      // [mib] Broadcast deliveries fail over on their own (broadcast/failover.ts), also when dead for other reasons.
+      onUnreachable: (failed) => (failed.idempotencyKey.startsWith('bc:') ? Promise.resolve() : noticeFallback(failed)),
+      onDead: (failed) => broadcastFailover(failed),
       prepare: llm.prepare, // [llm] send-time translation (outside transactions); strips the hints when off
     }, metrics, logger.child({ component: 'outbox' }));
     dispatcher.setMaxListeners(0); // one listener per open web chat stream
@@ -129,6 +141,18 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       order: config.NOTICE_FALLBACK_CHANNELS.split(','),
       logger: logger.child({ component: 'outbox' }),
     });
+    // [mib] Major-incident updates: planner (recipients → outbox rows), failover of dead deliveries.
+    const catalog = major.catalog; // the one services.yaml load (major/wiring.ts)
+    const secret = await resolveSecret(config);
+    let boundPort = config.PORT; // the real port once listening (PORT=0 picks one)
+    const baseUrl = () => (config.PUBLIC_URL ?? `http://${config.HOST}:${boundPort}`).replace(/\/$/, '');
+    const fallbackOrder = config.NOTICE_FALLBACK_CHANNELS.split(',');
+    const broadcasts = new BroadcastPlanner({
+      transaction: (fn) => pipeline.transaction(fn), channels, catalog, order: fallbackOrder, secret, get baseUrl() { return baseUrl(); },
+      kick, logger: logger.child({ component: 'broadcast' }), pollMs: Math.max(200, config.OUTBOX_POLL_MS * 2),
+    });
+    pipeline.handleCommands(chatSubscriptionCommands(catalog)); // [mib] `subscribe <service>` in any chat
+    const broadcastFailover = createBroadcastFailover({ transaction: (fn) => pipeline.transaction(fn), channels, order: fallbackOrder, kick, logger: logger.child({ component: 'broadcast' }) });
     // [sla-timers] pg-boss on the same database, before any incident can change: changes queue their SLA
     // milestones in their own transaction.
     const run = <T>(fn: (tx: Tx) => Promise<T>) => pipeline.transaction(fn);
@@ -170,6 +194,11 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     });
     app.use('/console', consolePages.router);
     app.use('/kb', kbPageRouter(db)); // [dialog] the full KB article a conversation links to
+    // [mib] updates + delivery reports, subscriptions and groups, the status page and maintenance.
+    const subscriptionDeps = { catalog, channels, secret, get baseUrl() { return baseUrl(); } };
+    app.use('/api/v1/major-incidents', ...json, majorUpdatesRouter(db, { run, catalog, cadence: dialogServices.sla.updateCadenceMinutes, planned: () => broadcasts.kick() }));
+    app.use('/api/v1', subscriptionsRouter(db, { ...subscriptionDeps, get baseUrl() { return baseUrl(); }, run, committed: kick }));
+    app.use(statusRouter(db, { ...subscriptionDeps, get baseUrl() { return baseUrl(); }, run, public: config.STATUS_PAGE_PUBLIC, committed: kick }));
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
     for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);
@@ -204,6 +233,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     app.use(notFound);
     app.use(errorHandler(logger));
     if (options.dispatch !== false) dispatcher.start();
+    if (options.dispatch !== false) broadcasts.start(); // [mib]
     // PGlite has no autovacuum: keep the planner's statistics fresh ourselves.
     // The server that runs the embedded database keeps its statistics; a process attached to it need not.
     const statistics = db.kind === 'pglite' && db.attachedTo === undefined ? new EmbeddedStatistics(db.pool, logger.child({ component: 'statistics' })) : undefined;
@@ -214,17 +244,21 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
       new IdleDialogs(run, runner, dialogs.values(), logger.child({ component: 'idle' })),
       new Housekeeping(db, () => channels.values(), config.INBOUND_EVENT_RETENTION_DAYS, config.AUDIT_RETENTION_DAYS),
     );
+    // [mib] §8 update cadence: a cron job every minute.
+    await scheduleMajorCadence(timers.boss, { work: config.SLA_TIMERS_ENABLED, pollSeconds: config.SLA_TIMERS_POLL_SECONDS },
+      () => remindOverdue(run, catalog, dialogServices.sla.updateCadenceMinutes, logger.child({ component: 'cadence' })), logger);
 
     let server: Server | undefined;
     const sockets = new Set<Socket>();
     return {
-      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers, majors: major.majors,
+      config, logger, metrics, db, app, pipeline, incidents, dispatcher, channels, timers, broadcasts, majors: major.majors,
       listen: () =>
         new Promise<number>((resolve, reject) => {
           server = app.listen(config.PORT, config.HOST, (err?: Error) => {
             if (err) return reject(err);
             const address = server!.address();
-            resolve(typeof address === 'object' && address ? address.port : config.PORT);
+            boundPort = typeof address === 'object' && address ? address.port : config.PORT; // [mib] links in broadcasts
+            resolve(boundPort);
           });
           server.on('connection', (s) => {
             sockets.add(s);
@@ -242,6 +276,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
         for (const s of sockets) if (!s.destroyed) s.destroy();
         await closing;
         for (const adapter of adapters) await adapter.stop().catch((err) => logger.warn({ err, channel: adapter.name }, 'channel stop failed'));
+        await broadcasts.stop(); // [mib]
         await dispatcher.stop();
         await statistics?.stop();
         await db.close();

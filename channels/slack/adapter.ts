@@ -12,7 +12,7 @@ import { intakeMessage, messageEventSchema, registerIntake, teamOf } from './int
 import { SlackRuntime } from './runtime.js';
 import { formKey, registerSummaryModal, reviewButton } from './summary.js';
 import { parseSlackSettings, type SlackSettings } from './settings.js';
-import { decodeSlackThreadKey, encodeSlackThreadKey, parseSlackReference, type SlackReference } from './thread-key.js';
+import { decodeSlackThreadKey, encodeSlackThreadKey, parseSlackReference, type SlackReference, toConversationReference } from './thread-key.js';
 
 export { SLACK_SETTING_KEYS } from './settings.js';
 
@@ -42,7 +42,18 @@ export class SlackAdapter implements ChannelAdapter {
   private rt: SlackRuntime | undefined;
   private health_: SlackHealth | undefined;
 
+  private teamId = 'T0';
+
   constructor(readonly settings: SlackSettings) {}
+
+  /**
+   * A conversation we start: a channel (a service's audience, e.g. `it-status` or `C0123`) or a user id (a DM),
+   * posted into at top level. Used by major-incident broadcasts and notice failover.
+   */
+  startConversation(address: string): { threadKey: string; reference: ConversationReference } {
+    const reference: SlackReference = { team: this.teamId, channel: address.replace(/^#/, '') };
+    return { threadKey: encodeSlackThreadKey(reference), reference: toConversationReference(reference) };
+  }
 
   async start(host: ChannelHost): Promise<void> {
     const s = this.settings;
@@ -57,6 +68,7 @@ export class SlackAdapter implements ChannelAdapter {
       return undefined;
     });
     const identity = { teamId: auth?.team_id ?? 'T0', botUserId: auth?.user_id, botId: auth?.bot_id };
+    this.teamId = identity.teamId;
     const directory = new SlackDirectory(web, s, () => identity.botUserId, host);
     const rt = (this.rt = new SlackRuntime(host, web, s, directory, health, logger, identity));
 

@@ -34,6 +34,15 @@ export class IntakePipeline {
     private readonly onCommitted: () => void,
   ) {}
 
+  /**
+   * [mib] Commands handled before the dialog (`subscribe <service>` in any chat): `matches` keeps such a message
+   * off the fast path, `handle` runs in the event's transaction and returns true when it answered the message.
+   */
+  private commands: { matches: (text: string | undefined) => boolean; handle: (tx: Tx, conversation: ConversationContext, msg: InboundMessage) => Promise<boolean> } | undefined;
+  handleCommands(commands: NonNullable<IntakePipeline['commands']>): void {
+    this.commands = commands;
+  }
+
   async receive(msg: InboundMessage): Promise<ReceiveResult> {
     const timer = this.metrics.dialogStep.startTimer({ channel: msg.channel });
     const result = (await this.tryFast(msg)) ?? (await this.transaction((tx) => this.step(tx, msg)));
@@ -136,6 +145,9 @@ export class IntakePipeline {
       eventId: msg.eventId,
       attachments: msg.attachments?.length ? msg.attachments : null,
     });
+    if (this.commands?.matches(msg.text) && (await this.commands.handle(tx, conversation, msg))) {
+      return { duplicate: false, conversationId: conversation.id, messageId: stored.messageId };
+    }
     await this.runner.handle(tx, conversation, {
       type: 'message',
       text: msg.text,
@@ -163,6 +175,7 @@ export class IntakePipeline {
 
   private async tryFast(msg: InboundMessage): Promise<ReceiveResult | undefined> {
     if (msg.newThread) return undefined; // the fast path only serves known conversations: save its round trips
+    if (this.commands?.matches(msg.text)) return undefined; // [mib] commands run on the general path
     try {
       return await receiveFast(this.db.pool, this.runner, msg);
     } catch (err) {

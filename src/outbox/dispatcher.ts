@@ -22,6 +22,8 @@ export interface DispatcherOptions {
    * null: nothing to send, the row is done. A throw counts as a failed delivery (retried).
    */
   prepare?: (row: { outboxId: string; messageId: string | null; message: OutboundMessage }) => Promise<OutboundMessage | null>;
+  /** [mib] Called once for every dead-lettered message, whatever the reason (broadcast failover, broadcast/failover.ts). */
+  onDead?: (failed: UnreachableDelivery) => Promise<void>;
 }
 
 interface ClaimedRow {
@@ -218,10 +220,11 @@ export class OutboxDispatcher extends EventEmitter<{ delivered: [conversationId:
     if (dead) {
       this.metrics.outboundDead.inc({ channel: row.channel });
       this.logger.error({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error: message }, 'outbound message dead-lettered');
+      const failed = { outboxId: row.id, conversationId: row.conversation_id, channel: row.channel, payload: row.payload, idempotencyKey: row.idempotency_key, reason: message };
       if (sendError?.unreachable && this.options.onUnreachable) {
-        const failed = { outboxId: row.id, conversationId: row.conversation_id, channel: row.channel, payload: row.payload, idempotencyKey: row.idempotency_key, reason: message };
         await this.options.onUnreachable(failed).catch((fallbackErr: unknown) => this.logger.error({ err: fallbackErr, outboxId: row.id }, 'notice fallback failed'));
       }
+      if (this.options.onDead) await this.options.onDead(failed).catch((fallbackErr: unknown) => this.logger.error({ err: fallbackErr, outboxId: row.id }, 'dead-letter hook failed'));
     } else {
       this.metrics.outboundFailed.inc({ channel: row.channel });
       this.logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryInMs: delay, error: message }, 'outbound delivery failed; will retry');

@@ -33,6 +33,8 @@ export const slaConfigSchema = z
     warnAt: z.number().gt(0).lt(1).default(0.75),
     reopenWindowDays: z.number().min(0).default(7),
     autoCloseDays: z.number().min(0).default(5),
+    /** [mib] How often a major incident of each priority gets an update (wall-clock time, not business hours). */
+    updateCadence: z.record(priority, duration).optional(),
     businessHours: z
       .object({
         timezone: z.string().min(1).refine(isValidTimezone, 'use an IANA time zone such as Europe/Stockholm'),
@@ -55,10 +57,15 @@ export interface SlaConfig {
   warnAt: number;
   reopenWindowDays: number;
   autoCloseDays: number;
+  /** [mib] Minutes between updates of a major incident, per priority (src/major/updates-cadence.ts). */
+  updateCadenceMinutes: Record<Priority, number>;
   businessHours?: z.infer<typeof slaConfigSchema>['businessHours'];
   /** Counts SLA time: business hours only when `businessHours` is set, otherwise around the clock. */
   clock: SlaClock;
 }
+
+/** [mib] P1 every 30 minutes, P2 every 2 hours … when sla.yaml says nothing. */
+export const DEFAULT_UPDATE_CADENCE: Record<Priority, number> = { P1: 30, P2: 120, P3: 240, P4: 1440, P5: 1440 };
 
 export function parseSlaConfig(input: unknown, source = 'sla.yaml'): SlaConfig {
   const parsed = slaConfigSchema.safeParse(input);
@@ -86,6 +93,7 @@ export function parseSlaConfig(input: unknown, source = 'sla.yaml'): SlaConfig {
     }),
   ) as unknown as SlaPolicy;
   return { matrix: c.matrix as PriorityMatrix, policy, requestPolicy, warnAt: c.warnAt, reopenWindowDays: c.reopenWindowDays, autoCloseDays: c.autoCloseDays, businessHours: c.businessHours,
+    updateCadenceMinutes: { ...DEFAULT_UPDATE_CADENCE, ...Object.fromEntries(Object.entries(c.updateCadence ?? {}).map(([p, d]) => [p, d.minutes])) },
     clock: c.businessHours ? businessClock(c.businessHours) : ROUND_THE_CLOCK };
 }
 
