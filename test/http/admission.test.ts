@@ -38,7 +38,7 @@ describe.each(DB_KINDS)('admission control over the web chat intake ($kind)', ({
 
   it.skipIf(skip)('refuses what is over the budget quickly with 503 + Retry-After, and loses nothing it accepted', async () => {
     const chats: WebchatClient[] = [];
-    for (let i = 0; i < CONVERSATIONS; i++) chats.push(await new WebchatClient(app.url).open());
+    for (let i = 0; i < CONVERSATIONS; i++) chats.push(await new WebchatClient(app.url, false).open());
     const keys = chats.map(() => randomUUID());
 
     const first = await burst(chats, keys);
@@ -82,7 +82,7 @@ describe.each(DB_KINDS)('admission control over the web chat intake ($kind)', ({
   it.skipIf(skip)('leaves reads alone and admits writes again once the burst is over', async () => {
     const chat = await new WebchatClient(app.url).open();
     // Reads are never gated, even while writes are refused.
-    const writes = Promise.all(Array.from({ length: 20 }, () => new WebchatClient(app.url).open().catch(() => undefined)));
+    const writes = Promise.all(Array.from({ length: 20 }, () => new WebchatClient(app.url, false).open().catch(() => undefined)));
     const res = await fetch(`${app.url}/webchat/v1/conversations/${chat.conversationId}/messages`, { headers: { authorization: `Bearer ${chat.token}` } });
     expect(res.status).toBe(200);
     await writes;
