@@ -34,7 +34,7 @@ describe.skipIf(!haveChromium)('web chat page when the server is over its budget
 
   /** An upload whose body never finishes: it holds the one admission slot until destroyed. */
   async function holdSlot(): Promise<() => void> {
-    const other = await new WebchatClient(t.url).open();
+    const other = await new WebchatClient(t.url, false).open();
     const held = request(`${t.url}/webchat/v1/conversations/${other.conversationId}/attachments`, {
       method: 'POST',
       headers: { authorization: `Bearer ${other.token}`, 'content-type': 'text/plain', 'content-length': '100000', 'x-filename': 'slow.txt' },

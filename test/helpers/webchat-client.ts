@@ -18,14 +18,29 @@ export class WebchatClient {
   cursor = '0';
   readonly transcript: WebchatMessageJson[] = [];
 
-  constructor(readonly baseUrl: string) {}
+
+  /**
+   * Like the page, a write refused by admission control (503/429 + Retry-After: nothing was stored) is sent
+   * again, so suites that burst many conversations at a server keep working; `busyRetry = false` shows the refusal.
+   */
+  constructor(readonly baseUrl: string, private readonly busyRetry = true) {}
+
+  private async retryingBusy(request: () => Promise<Response>): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await request();
+      if (!this.busyRetry || (res.status !== 503 && res.status !== 429) || attempt >= 60) return res;
+      await res.arrayBuffer();
+      const seconds = Number(res.headers.get('retry-after') ?? 1);
+      await new Promise((r) => setTimeout(r, Math.min(1, Number.isFinite(seconds) ? seconds : 1) * (250 + Math.random() * 500)));
+    }
+  }
 
   async open(locale?: string): Promise<this> {
-    const res = await fetch(`${this.baseUrl}/webchat/v1/conversations`, {
+    const res = await this.retryingBusy(() => fetch(`${this.baseUrl}/webchat/v1/conversations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(locale ? { locale } : {}),
-    });
+    }));
     if (res.status !== 201) throw new Error(`open failed: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { conversationId: string; token: string };
     this.conversationId = body.conversationId;
@@ -34,11 +49,11 @@ export class WebchatClient {
   }
 
   async send(body: { text?: string; choice?: string; attachments?: string[] }, idempotencyKey: string = randomUUID()): Promise<Response> {
-    return fetch(`${this.baseUrl}/webchat/v1/conversations/${this.conversationId}/messages`, {
+    return this.retryingBusy(() => fetch(`${this.baseUrl}/webchat/v1/conversations/${this.conversationId}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, 'idempotency-key': idempotencyKey },
       body: JSON.stringify(body),
-    });
+    }));
   }
 
   /** Fetches new messages after the cursor and appends them to `transcript`. */

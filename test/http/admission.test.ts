@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../helpers/databases.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -31,14 +32,14 @@ describe.each(DB_KINDS)('admission control over the web chat intake ($kind)', ({
   beforeAll(async () => {
     if (skip) return;
     app = await startTestApp(kind, { env: { WEBCHAT_MAX_IN_FLIGHT: '2', WEBCHAT_MAX_QUEUED: '2', WEBCHAT_MAX_QUEUE_WAIT_MS: '300' } });
-  });
+  }, 120_000);
   afterAll(async () => {
     await app?.close();
   });
 
   it.skipIf(skip)('refuses what is over the budget quickly with 503 + Retry-After, and loses nothing it accepted', async () => {
     const chats: WebchatClient[] = [];
-    for (let i = 0; i < CONVERSATIONS; i++) chats.push(await new WebchatClient(app.url).open());
+    for (let i = 0; i < CONVERSATIONS; i++) chats.push(await new WebchatClient(app.url, false).open());
     const keys = chats.map(() => randomUUID());
 
     const first = await burst(chats, keys);
@@ -47,11 +48,10 @@ describe.each(DB_KINDS)('admission control over the web chat intake ($kind)', ({
     expect(accepted.length + refused.length, `statuses: ${first.map((o) => o.status).join(',')}`).toBe(CONVERSATIONS);
     expect(refused.length).toBeGreaterThan(0);
     expect(accepted.length).toBeGreaterThan(0);
-    for (const o of refused) {
-      expect(Number(o.retryAfter)).toBeGreaterThanOrEqual(1);
-      // Refused at once, or after at most the queue wait: never after the work it avoided.
-      expect(o.ms).toBeLessThan(300 + 700);
-    }
+    for (const o of refused) expect(Number(o.retryAfter)).toBeGreaterThanOrEqual(1);
+    // A sanity bound only: wall times on the shared 2-core machine are noisy (the held-slot test below shows
+    // that a refusal never waits for work).
+    expect(Math.max(...refused.map((o) => o.ms))).toBeLessThan(10_000);
     expect((await app.frontline.metrics.admissionRefused.get()).values[0]?.value).toBeGreaterThanOrEqual(refused.length);
 
     // A refused message was not stored: its conversation holds the greeting only.
@@ -76,17 +76,45 @@ describe.each(DB_KINDS)('admission control over the web chat intake ($kind)', ({
     // Exactly one stored message per conversation: nothing lost, nothing doubled by the retries.
     const { rows } = await app.frontline.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM message WHERE direction = 'in'`);
     expect(rows[0]!.n).toBe(CONVERSATIONS);
-  });
+  }, 240_000);
+
+  it.skipIf(skip)('refuses while the admitted work is still running: a refusal never waits for it', async () => {
+    const chat = await new WebchatClient(app.url, false).open(); // before the slots are taken
+    const owners = [await new WebchatClient(app.url).open(), await new WebchatClient(app.url).open()];
+    // Two uploads whose bodies never finish take both slots; nothing admitted can complete.
+    const holders = owners.map((owner) => {
+      const held = request(`${app.url}/webchat/v1/conversations/${owner.conversationId}/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'text/plain', 'content-length': '100000', 'x-filename': 'slow.txt' },
+      });
+      held.on('error', () => {});
+      held.write('a'.repeat(10));
+      return held;
+    });
+    try {
+      let res: Response | undefined;
+      for (let i = 0; i < 50 && res?.status !== 503; i++) {
+        if (res) await new Promise((r) => setTimeout(r, 50)); // the uploads' headers may still be on their way
+        res = await chat.send({ text: 'Still broken' });
+        await res.arrayBuffer();
+      }
+      expect(res?.status).toBe(503);
+      expect(Number(res?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(holders.every((h) => !h.destroyed)).toBe(true); // the work it would have waited for is still running
+    } finally {
+      for (const h of holders) h.destroy();
+    }
+  }, 120_000);
 
   it.skipIf(skip)('leaves reads alone and admits writes again once the burst is over', async () => {
     const chat = await new WebchatClient(app.url).open();
     // Reads are never gated, even while writes are refused.
-    const writes = Promise.all(Array.from({ length: 20 }, () => new WebchatClient(app.url).open().catch(() => undefined)));
+    const writes = Promise.all(Array.from({ length: 20 }, () => new WebchatClient(app.url, false).open().catch(() => undefined)));
     const res = await fetch(`${app.url}/webchat/v1/conversations/${chat.conversationId}/messages`, { headers: { authorization: `Bearer ${chat.token}` } });
     expect(res.status).toBe(200);
     await writes;
     const sent = await chat.send({ text: 'The VPN drops every hour' });
     expect(sent.status).toBe(202);
     await chat.expectReply(/Shall I go ahead/);
-  });
+  }, 120_000);
 });
