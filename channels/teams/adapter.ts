@@ -11,6 +11,7 @@ import { activitySchema, intakeEdit, intakeMembership, intakeMessage, intakeMess
 import { decodeTeamsThreadKey, encodeTeamsThreadKey, parseTeamsReference, type TeamsReference } from './reference.js';
 import type { TeamsRuntime } from './runtime.js';
 import { parseTeamsSettings, type TeamsSettings } from './settings.js';
+import { isStatusNotice, sendStatusCard } from './status-card.js';
 
 export { TEAMS_SETTING_KEYS } from './settings.js';
 
@@ -68,7 +69,9 @@ export class TeamsAdapter implements ChannelAdapter {
     try {
       const urls = await this.fileUrls(ref, message, context.conversationId);
       const render = () => renderActivity(message, { publicUrl: rt.publicUrl, fileUrls: urls }) as never;
-      const id = ref.card ? await sendCardOrLine(rt, ref, message, render) : await rt.connector.send(ref, render());
+      const id = ref.card
+        ? await sendCardOrLine(rt, ref, message, render)
+        : isStatusNotice(ref, message) ? await sendStatusCard(rt, ref, message) : await rt.connector.send(ref, render());
       return id ? { externalId: id } : {};
     } catch (err) {
       throw await rt.connector.toSendError(err, ref);

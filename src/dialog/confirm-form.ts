@@ -14,9 +14,16 @@ const DEFAULT_LABELS: Record<string, string> = { description: 'Description', imp
 
 const isConfirmStep = (step: DialogStep | undefined) => step?.ask?.type === 'yes_no' && step.ask.store === 'confirmed';
 
-/** Steps that ask for a field, by the field they store. */
-function askingStep(dialog: Dialog, field: string): DialogStep | undefined {
-  return Object.values(dialog.definition.steps).find((s) => s.ask && 'store' in s.ask && s.ask.store === field && s.ask.type !== 'yes_no');
+/**
+ * The step that asks for a field, by the field it stores. A service request is asked "when do you need it?"
+ * instead of "can you work?" (both store `urgency`): the request's own steps are those whose prompt lives under
+ * `guided.request.*`, and the form offers the options of the question this report was (or would be) asked.
+ */
+function askingStep(dialog: Dialog, field: string, state?: DialogState): DialogStep | undefined {
+  const candidates = Object.values(dialog.definition.steps).filter((s) => s.ask && 'store' in s.ask && s.ask.store === field && s.ask.type !== 'yes_no');
+  const isRequest = (state?.data.triage as Record<string, unknown> | undefined)?.kind === 'request';
+  const forRequest = (s: DialogStep) => typeof s.say === 'string' && s.say.startsWith('guided.request.');
+  return candidates.find((s) => forRequest(s) === isRequest) ?? candidates[0];
 }
 
 function label(dialog: Dialog, state: DialogState, field: string): string {
@@ -35,7 +42,7 @@ export function confirmForm(dialog: Dialog, state: DialogState, step: DialogStep
   if (!isConfirmStep(step)) return undefined;
   const fields: FormField[] = [];
   for (const name of EDITABLE) {
-    const asking = askingStep(dialog, name);
+    const asking = askingStep(dialog, name, state);
     if (!asking?.ask) continue;
     if (name === 'description') {
       const value = typeof state.data.description === 'string' ? state.data.description : '';
@@ -60,7 +67,7 @@ export function applyConfirmEdits(dialog: Dialog, state: DialogState, edits: Rec
   const data = { ...state.data };
   for (const name of EDITABLE) {
     const raw = edits[name];
-    const asking = askingStep(dialog, name);
+    const asking = askingStep(dialog, name, state);
     if (raw === undefined || !asking?.ask) continue;
     if (name === 'description' && asking.ask.type === 'text') {
       const text = raw.trim();

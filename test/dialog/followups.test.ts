@@ -13,7 +13,7 @@ let dialog: Dialog;
 let actions: DialogActions;
 beforeAll(async () => {
   const loaded = await loadDialogs();
-  dialog = loaded.dialogs.get('report-guided@1')!;
+  dialog = loaded.dialogs.get('report-guided@2')!;
   actions = new DialogActions({ triage: createTriage({ taxonomy: loadTaxonomy() }) } as never, loaded.t);
 });
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
 async function firstQuestion(lang: string, text: string): Promise<Script> {
   const script = new Script(dialog, lang).send(text);
   const triage = await actions.run(undefined as unknown as Tx, 'triage', { description: text }, { contactId: 'c', conversationId: 'v', incidentId: null, locale: lang });
-  script.result('triage', triage);
+  script.result('triage', triage).result('outage_check', { known: false });
   return script.result('kb_search', { count: 0, articles: [] });
 }
 

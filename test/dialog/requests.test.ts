@@ -91,7 +91,7 @@ describe('request SLA (sla.yaml `requestTargets`)', () => {
 describe('the guided dialog for a request', () => {
   let dialog: Dialog;
   beforeAll(async () => {
-    dialog = (await loadDialogs()).dialogs.get('report-guided@1')!;
+    dialog = (await loadDialogs()).dialogs.get('report-guided@2')!;
   });
 
   const L = {
@@ -103,7 +103,7 @@ describe('the guided dialog for a request', () => {
 
   it.each(Object.entries(L))('no diagnosis, no "who is affected?" or "can you work?": "when do you need it?" (%s)', (lang, c) => {
     const script = new Script(dialog, lang).send(c.text);
-    script.result('triage', { category: 'software', service: 'software_install', security: false, kind: 'request', request_topic: 'software', impact: 3 });
+    script.result('triage', { category: 'software', service: 'software_install', security: false, kind: 'request', request_topic: 'software', impact: 3 }).result('outage_check', { known: false });
     // Straight from the KB step to "when": no diagnosis question, no "who is affected?", no "can you work?".
     script.result('kb_search', { count: 0, articles: [] }).expectReply(c.when);
     expect(script.replies()).toHaveLength(1);

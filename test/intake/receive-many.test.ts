@@ -6,7 +6,10 @@ import { DB_KINDS } from '../helpers/databases.js';
 import { RecordingChannel } from '../helpers/recording-channel.js';
 import { halves } from '../../src/intake/pipeline.js';
 
-const REPORT = 'The VPN client fails with error 809 since this morning, I cannot reach the file server';
+// A fault of no service in dialogs/services.yaml: identical outage reports of one service would be clustered into a
+// major incident, which takes a per-service lock and reads the cluster per report (not folded; see README
+// "Not yet built"). This test measures the folding of the intake's own statements.
+const REPORT = 'My external monitor flickers and goes black every few seconds since this morning';
 
 /** Statements sent to the database while `fn` runs (the embedded database is reached through a socket too). */
 async function statements<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }> {

@@ -47,7 +47,7 @@ for (const { kind, skip } of DB_KINDS) {
     /** The guided VPN report with card buttons; returns the incident number. */
     async function guidedReport(u: TeamsUser): Promise<string> {
       const chat = world.personalConversation(u);
-      expect((await world.dm(u, 'My VPN keeps disconnecting every few minutes')).status).toBe(200);
+      expect((await world.dm(u, 'My VPN is stuck on connecting and times out')).status).toBe(200);
       await world.click(u, await world.expectPosted(/These articles might solve it/, chat), 'none');
       await world.click(u, await world.expectPosted(/Where are you connecting from/, chat), 'home');
       await world.expectPosted(/Do other websites/, chat);
