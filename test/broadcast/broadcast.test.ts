@@ -77,9 +77,15 @@ describe.each(DB_KINDS)('major-incident update broadcast ($kind)', ({ kind, skip
     expect(Object.fromEntries(chat)).toEqual({ D1: 1, 'it-status': 1, C0SECOPS: 1 });
 
     // The delivery report says where Bo's copy went and why.
-    const report = (await (await fetch(`${t.url}/api/v1/major-incidents/MI-${mi.number}/updates/${updateId}/deliveries?recipient=D2`, { headers: { authorization: `Bearer ${t.tokens.agent}` } })).json()) as {
+    type Report = {
       total: number; counts: Record<string, number>; items: { status: string; channel: string; fallback: { channel: string; address: string; status: string } | null; failedReason: string }[];
     };
+    const readReport = async () => (await (await fetch(`${t.url}/api/v1/major-incidents/MI-${mi.number}/updates/${updateId}/deliveries?recipient=D2`, { headers: { authorization: `Bearer ${t.tokens.agent}` } })).json()) as Report;
+    // A sink has the last mails a moment before the dispatcher records them as sent: wait for the records.
+    const report = await eventually(async () => {
+      const r = await readReport();
+      return r.counts.sent === r.total - 1 && r.items[0]?.fallback?.status === 'sent' ? r : undefined;
+    }, 15_000, 'every delivery recorded');
     expect(report.total).toBe(expectedMail + 3); // Bo is one delivery (slack, then email); D1, it-status and C0SECOPS on Slack
     expect(report.items).toHaveLength(1);
     expect(report.items[0]).toMatchObject({ channel: 'slack', status: 'fallback_sent', fallback: { channel: 'email', address: 'bo@example.com', status: 'sent' } });
