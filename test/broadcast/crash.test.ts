@@ -69,7 +69,12 @@ describe.each(DB_KINDS)('broadcast across a kill -9 ($kind)', ({ kind, skip }) =
 
     // The token was made by the first start; the report comes from the restarted server.
     const token = first.token;
-    const report = (await (await fetch(`${second.url}/api/v1/major-incidents/MI-1/updates/${updateId}/deliveries?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as { total: number; counts: Record<string, number>; broadcast: { status: string } };
+    type Report = { total: number; counts: Record<string, number>; broadcast: { status: string } };
+    // The sink has a mail a moment before the dispatcher records its row as sent: wait for the records.
+    const report = await eventually(async () => {
+      const r = (await (await fetch(`${second.url}/api/v1/major-incidents/MI-1/updates/${updateId}/deliveries?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as Report;
+      return r.counts.sent === SUBSCRIBERS ? r : undefined;
+    }, 30_000, 'every delivery recorded as sent');
     expect(report.broadcast.status).toBe('queued');
     expect(report.total).toBe(SUBSCRIBERS);
     expect(report.counts.sent).toBe(SUBSCRIBERS);
