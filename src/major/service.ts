@@ -99,7 +99,8 @@ export class MajorIncidentService {
   /** Called for every new incident inside its transaction: the service/CI are recorded, then clustering decides. */
   async onIncidentCreated(tx: Tx, incident: Incident): Promise<ClusterOutcome> {
     const none: ClusterOutcome = { decision: null, major: null, action: 'none' };
-    if (incident.majorIncidentId) return none;
+    // A confidential report (security, HR) keeps its own triage and never joins a cluster others can see.
+    if (incident.majorIncidentId || incident.confidential) return none;
     const text = `${incident.title}\n${incident.description}`;
     const { serviceId, ciId } = reportService(this.catalog, text, incident.service);
     const service = serviceId ? this.catalog.find(serviceId) : undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { openDatabase } from '../../src/db/database.js';
+import { MAJOR_CADENCE_QUEUE } from '../../src/jobs/major-cadence.js';
 import { HOUSEKEEPING_QUEUE, IDLE_QUEUE } from '../../src/jobs/timers.js';
 import { startTestApp } from '../helpers/app.js';
 import { DB_KINDS } from '../helpers/databases.js';
@@ -9,7 +10,7 @@ describe.each(DB_KINDS)('timer jobs on stop ($kind)', ({ kind, skip }) => {
   it.skipIf(skip)('close() waits for a running milestone job before the database closes', async () => {
     const t = await startTestApp(kind, { env: { SLA_TIMERS_POLL_SECONDS: '0.5' } });
     try {
-      expect((await t.frontline.timers.boss.getSchedules()).map((s) => [s.name, s.cron]).sort()).toEqual([[HOUSEKEEPING_QUEUE, '17 3 * * *'], [IDLE_QUEUE, '* * * * *']]);
+      expect((await t.frontline.timers.boss.getSchedules()).map((s) => [s.name, s.cron]).sort()).toEqual([[HOUSEKEEPING_QUEUE, '17 3 * * *'], [IDLE_QUEUE, '* * * * *'], [MAJOR_CADENCE_QUEUE, '* * * * *']].sort());
       let entered!: () => void;
       const inJob = new Promise<void>((resolve) => (entered = resolve));
       // A slow listener on the warning keeps the job's transaction open while the app is told to stop.
