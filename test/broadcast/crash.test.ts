@@ -71,10 +71,13 @@ describe.each(DB_KINDS)('broadcast across a kill -9 ($kind)', ({ kind, skip }) =
     const token = first.token;
     type Report = { total: number; counts: Record<string, number>; broadcast: { status: string } };
     // The sink has a mail a moment before the dispatcher records its row as sent: wait for the records.
+    let seen: Report | undefined;
     const report = await eventually(async () => {
-      const r = (await (await fetch(`${second.url}/api/v1/major-incidents/MI-1/updates/${updateId}/deliveries?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as Report;
-      return r.counts.sent === SUBSCRIBERS && r.broadcast.status === 'queued' ? r : undefined;
-    }, 30_000, 'every delivery recorded as sent');
+      seen = (await (await fetch(`${second.url}/api/v1/major-incidents/MI-1/updates/${updateId}/deliveries?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as Report;
+      return seen.counts.sent === SUBSCRIBERS && seen.broadcast.status === 'queued' ? seen : undefined;
+    }, 60_000, 'every delivery recorded as sent').catch((err: Error) => {
+      throw new Error(`${err.message}; last report: ${JSON.stringify(seen)}`);
+    });
     expect(report.broadcast.status).toBe('queued');
     expect(report.total).toBe(SUBSCRIBERS);
     expect(report.counts.sent).toBe(SUBSCRIBERS);
