@@ -198,7 +198,7 @@ export async function createFrontline(config: Config, options: FrontlineOptions 
     const subscriptionDeps = { catalog, channels, secret, get baseUrl() { return baseUrl(); } };
     app.use('/api/v1/major-incidents', ...json, majorUpdatesRouter(db, { run, catalog, cadence: dialogServices.sla.updateCadenceMinutes, planned: () => broadcasts.kick() }));
     app.use('/api/v1', subscriptionsRouter(db, { ...subscriptionDeps, get baseUrl() { return baseUrl(); }, run, committed: kick }));
-    app.use(statusRouter(db, { ...subscriptionDeps, get baseUrl() { return baseUrl(); }, run, public: config.STATUS_PAGE_PUBLIC, committed: kick }));
+    app.use(statusRouter(db, { ...subscriptionDeps, get baseUrl() { return baseUrl(); }, run, public: config.STATUS_PAGE_PUBLIC, subscribeLimits: { perMinute: config.STATUS_SUBSCRIBE_RATE_LIMIT_PER_MINUTE, perAddressPerHour: config.STATUS_SUBSCRIBE_RATE_LIMIT_PER_ADDRESS_PER_HOUR }, committed: kick }));
     app.use('/webchat/v1', cors(config.WEBCHAT_ALLOWED_ORIGINS));
     // The web chat is public: cap what one client can write (see http/rate-limits.ts; reads are free).
     for (const limit of webchatRateLimits(config.WEBCHAT_RATE_LIMIT_PER_MINUTE)) app.use('/webchat/v1', limit);

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   SLA_TIMERS_ENABLED: bool.default(true), // [sla-timers] this instance works the pg-boss timer queues
   SLA_TIMERS_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2), // [sla-timers] pg-boss's floor is 0.5
   STATUS_PAGE_PUBLIC: bool.default(true), // [mib] false: /status needs an agent token or the sign-in form
+  STATUS_SUBSCRIBE_RATE_LIMIT_PER_MINUTE: int(0, 10_000).default(5), // [mib] subscribe-form posts per client address; 0 = off
+  STATUS_SUBSCRIBE_RATE_LIMIT_PER_ADDRESS_PER_HOUR: int(0, 10_000).default(3), // [mib] posts naming one email address; 0 = off
   INBOUND_EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30), // 0 keeps dedupe keys for ever
   // [runtime] admission control for web chat writes (src/http/admission.ts); 0 in flight turns it off.
   WEBCHAT_MAX_IN_FLIGHT: int(0, 10_000).optional(), // unset: 8 embedded, 2 × DATABASE_POOL_SIZE on PostgreSQL

@@ -27,6 +27,8 @@ export interface StatusStrings {
   subscribed: string;
   confirmed: string;
   unsubscribed: string;
+  /** The subscribe form refused a post over its rate limit (429). */
+  tooManySubscribes: string;
   feeds: string;
   language: string;
   updated: string;
@@ -63,6 +65,7 @@ const en: StatusStrings = {
   subscribed: 'Check your inbox: we sent you a link to confirm the subscription.',
   confirmed: 'You are subscribed. Every update will reach you by email.',
   unsubscribed: 'You will not get these updates any more.',
+  tooManySubscribes: 'Too many subscription requests. Please wait a while and try again.',
   feeds: 'Feeds',
   language: 'Language',
   updated: 'Updated',
@@ -99,6 +102,7 @@ const sv: StatusStrings = {
   subscribed: 'Titta i din inkorg: vi har skickat en länk för att bekräfta prenumerationen.',
   confirmed: 'Prenumerationen är klar. Varje uppdatering når dig via e-post.',
   unsubscribed: 'Du får inte de här uppdateringarna längre.',
+  tooManySubscribes: 'För många prenumerationsförfrågningar. Vänta en stund och försök igen.',
   feeds: 'Flöden',
   language: 'Språk',
   updated: 'Uppdaterad',
@@ -135,6 +139,7 @@ const es: StatusStrings = {
   subscribed: 'Revise su bandeja de entrada: le enviamos un enlace para confirmar la suscripción.',
   confirmed: 'Suscripción confirmada. Recibirá cada actualización por correo.',
   unsubscribed: 'Ya no recibirá estos avisos.',
+  tooManySubscribes: 'Demasiadas solicitudes de suscripción. Espere un rato y vuelva a intentarlo.',
   feeds: 'Canales',
   language: 'Idioma',
   updated: 'Actualizado',
@@ -171,6 +176,7 @@ const pt: StatusStrings = {
   subscribed: 'Verifique a sua caixa de entrada: enviámos um link para confirmar a subscrição.',
   confirmed: 'Subscrição confirmada. Cada atualização chega-lhe por e-mail.',
   unsubscribed: 'Deixará de receber estas atualizações.',
+  tooManySubscribes: 'Demasiados pedidos de subscrição. Aguarde um pouco e tente novamente.',
   feeds: 'Feeds',
   language: 'Idioma',
   updated: 'Atualizado',

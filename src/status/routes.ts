@@ -13,6 +13,7 @@ import { verifyLink } from '../subscriptions/tokens.js';
 import { renderAtom, renderRss } from './feeds.js';
 import { pickLanguage, STATUS_STRINGS, type StatusLanguage } from './locales.js';
 import { escapeHtml, renderStatusPage } from './render.js';
+import { type SubscribeLimits, subscribeRateLimits } from './subscribe-limits.js';
 import { buildStatusView, statusJson } from './view.js';
 
 const PUBLIC_DIR = path.resolve(import.meta.dirname, 'public');
@@ -32,6 +33,8 @@ export interface StatusDeps extends SubscriptionDeps {
   catalog: ServiceCatalog;
   /** STATUS_PAGE_PUBLIC: false → only agents (a bearer token, or the sign-in form's session cookie). */
   public: boolean;
+  /** STATUS_SUBSCRIBE_RATE_LIMIT_*: caps on the public subscribe form (0 turns one off). */
+  subscribeLimits: SubscribeLimits;
   committed: () => void;
 }
 
@@ -110,7 +113,17 @@ export function statusRouter(db: Database, deps: StatusDeps): Router {
     });
   }
 
-  router.post('/status/subscribe', ...form, async (req, res) => {
+  // Over a limit: a browser posting the form gets a readable page in its language, an API client JSON. Both 429,
+  // with Retry-After from the limiter. The message is the same for both limits: it tells nobody which one hit.
+  const subscribeLimits = subscribeRateLimits(deps.subscribeLimits, (req, res) => {
+    const language = pickLanguage((req.body as Record<string, unknown> | undefined)?.lang, req.get('accept-language'));
+    const t = STATUS_STRINGS[language];
+    res.status(429);
+    if (req.accepts(['json', 'html']) === 'html') res.set('content-security-policy', CSP).type('html').send(page(language, t.title, t.tooManySubscribes));
+    else res.json({ error: { code: 'RATE_LIMITED', message: t.tooManySubscribes } });
+  });
+
+  router.post('/status/subscribe', ...form, ...subscribeLimits, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const language = pickLanguage(body.lang, req.get('accept-language'));
     if (!(await allowed(req))) return signIn(res, language);
