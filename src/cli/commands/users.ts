@@ -1,19 +1,14 @@
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { createAccount, findAccountByEmail, listAccounts, presentAccount, updateAccount } from '../../accounts/accounts.js';
 import { MIN_PASSWORD_LENGTH } from '../../accounts/passwords.js';
 import { writeAudit } from '../../audit/log.js';
 import { withDatabase } from '../context.js';
+import { promptNewPassword } from '../prompt.js';
 
-/** The password from FRONTLINE_PASSWORD (scripts) or typed at the terminal; never a command-line argument (ps shows those). */
+/** The password from FRONTLINE_PASSWORD (scripts), typed at the terminal (hidden) or piped; never a command-line argument (ps shows those). */
 async function readPassword(): Promise<string> {
   if (process.env.FRONTLINE_PASSWORD) return process.env.FRONTLINE_PASSWORD;
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  try {
-    return await rl.question(`password (at least ${MIN_PASSWORD_LENGTH} characters): `);
-  } finally {
-    rl.close();
-  }
+  return promptNewPassword(`password (at least ${MIN_PASSWORD_LENGTH} characters): `);
 }
 
 const os = () => `cli:${process.env.USER ?? 'unknown'}`;
