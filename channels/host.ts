@@ -298,7 +298,10 @@ export interface OperatorAlert {
   key: string;
   title: string;
   text: string;
-  /** `channel:address` targets, e.g. `email:ops@example.com`. */
+  /**
+   * `channel:address` targets, e.g. `email:ops@example.com` or `slack:C0123ABCD`. Empty: every running channel's
+   * `operatorAlertAddress()` (the Slack triage channel), so an unconfigured alert still reaches someone.
+   */
   to: readonly string[];
 }
 

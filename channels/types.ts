@@ -234,6 +234,11 @@ export interface ChannelAdapter<Ref extends ConversationReference = Conversation
    */
   startConversation?(address: string, context: { incidentNumber: string; title: string }): { threadKey: string; reference: Ref };
   /**
+   * Where this channel's operators read by default (Slack: the triage channel): the `startConversation` address
+   * an operator alert goes to when its sender names no targets. Channels without such a place leave it out.
+   */
+  operatorAlertAddress?(): string | undefined;
+  /**
    * What the daily housekeeping may delete for this channel. `keepInboundEvents`: the channel's dedupe keys
    * must live as long as the platform may redeliver (email re-scans a mailbox by Message-ID after a
    * UIDVALIDITY change), so they are never pruned. `ephemeralState`: channel-state keys by prefix that are

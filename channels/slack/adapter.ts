@@ -55,6 +55,11 @@ export class SlackAdapter implements ChannelAdapter {
     return { threadKey: encodeSlackThreadKey(reference), reference: toConversationReference(reference) };
   }
 
+  /** Operator alerts with no explicit targets (e.g. WhatsApp Web's) land where the service desk already looks. */
+  operatorAlertAddress(): string | undefined {
+    return this.settings.triageChannels.get('default') ?? this.settings.triageChannels.values().next().value;
+  }
+
   async start(host: ChannelHost): Promise<void> {
     const s = this.settings;
     const logger = host.logger;

@@ -68,11 +68,8 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
       onMessage: (message) => {
         this.inbound = this.inbound.then(() => receiveWebMessage(rt, message as Message)).catch((err: unknown) => host.logger.error({ err }, 'could not record a WhatsApp Web message'));
       },
+      // An empty WHATSAPP_WEB_ALERT_TO lets the host pick the default (the Slack triage channel, if Slack runs).
       alert: async (key, text) => {
-        if (this.settings.alertTo.length === 0) {
-          host.logger.warn('WHATSAPP_WEB_ALERT_TO is empty: nobody is alerted beyond this log and /readyz');
-          return;
-        }
         await host.alertOperators({ key: `whatsapp-web:${key}`, title: 'Frontline: WhatsApp Web needs attention', text, to: this.settings.alertTo });
       },
       printQr: async (qr) => {

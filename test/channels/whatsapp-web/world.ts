@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WhatsAppWebAdapter } from '../../../channels/whatsapp-web/adapter.js';
 import { parseWhatsAppWebSettings } from '../../../channels/whatsapp-web/settings.js';
-import type { ChannelHost } from '../../../channels/types.js';
+import type { ChannelAdapter, ChannelHost } from '../../../channels/types.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import type { DbKind, TestDatabase } from '../../helpers/databases.js';
 import { RecordingChannel } from '../../helpers/recording-channel.js';
@@ -23,7 +23,7 @@ export class WebWorld {
   readonly clients: ClientDouble[] = [];
   private constructor(readonly app: TestApp, readonly adapter: WhatsAppWebAdapter, readonly ops: OperatorInbox) {}
 
-  static async start(kind: DbKind, options: { env?: Record<string, string>; db?: TestDatabase; appEnv?: Record<string, string>; leaseTtlMs?: number } = {}): Promise<WebWorld> {
+  static async start(kind: DbKind, options: { env?: Record<string, string>; db?: TestDatabase; appEnv?: Record<string, string>; leaseTtlMs?: number; extraChannels?: ChannelAdapter[] } = {}): Promise<WebWorld> {
     const settings = parseWhatsAppWebSettings({
       WHATSAPP_WEB_ENABLED: 'true',
       WHATSAPP_WEB_ALERT_TO: 'ops:helpdesk-admins',
@@ -44,7 +44,7 @@ export class WebWorld {
       printQr: () => {},
     });
     const ops = new OperatorInbox();
-    const app = await startTestApp(kind, { channels: [adapter, ops], ...(options.db ? { db: options.db } : {}), ...(options.appEnv ? { env: options.appEnv } : {}) });
+    const app = await startTestApp(kind, { channels: [adapter, ops, ...(options.extraChannels ?? [])], ...(options.db ? { db: options.db } : {}), ...(options.appEnv ? { env: options.appEnv } : {}) });
     const world = new WebWorld(app, adapter, ops);
     (world as { clients: ClientDouble[] }).clients = clients;
     return world;
