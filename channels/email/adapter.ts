@@ -16,7 +16,7 @@ import { ImapSource, type ImapSourceOptions } from './imap-source.js';
 import { EmailIntake, type IntakeOutcome } from './intake.js';
 import { decodeEmailThreadKey, encodeEmailThreadKey, parseEmailReference, stateKeys, type EmailReference } from './reference.js';
 import { normaliseSubject } from './subject.js';
-import { ReaderLease } from './reader-lease.js';
+import { LeaseRunner } from '../lease-runner.js';
 import { parseEmailSettings, type EmailSettings } from './settings.js';
 import { SmtpSender, type SmtpSenderConfig } from './smtp-sender.js';
 
@@ -66,7 +66,7 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
   private host: ChannelHost | undefined;
   private intake: EmailIntake | undefined;
   private source: ImapSource | undefined;
-  private reader: ReaderLease | undefined;
+  private reader: LeaseRunner | undefined;
   /** Resolves when this instance first takes the mailbox lease. */
   private leading: Promise<void> = new Promise(() => {});
   private sender: SmtpSender | undefined;
@@ -116,13 +116,19 @@ export class EmailAdapter implements ChannelAdapter<EmailReference> {
     });
     let lead!: () => void;
     this.leading = new Promise((resolve) => (lead = resolve));
-    // One instance reads the mailbox; the others stand by (see reader-lease.ts). Connecting happens in the
-    // background: a mail server that is down must not stop the whole service.
-    this.reader = new ReaderLease({
+    // One instance reads the mailbox; the others stand by (see ../lease-runner.ts). With several instances on
+    // one database each would otherwise fetch and parse every mail (the intake's event keys would still keep
+    // the effects exactly-once), race on the UID checkpoint and split the per-sender rate limit. Connecting
+    // happens in the background: a mail server that is down must not stop the whole service.
+    this.reader = new LeaseRunner({
       store: host.state,
       key: stateKeys.reader(s.imap.user, s.imap.mailbox),
       holder: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       ttlMs: s.imap.leaseMs,
+      // An overlap while the lease changes hands costs repeated fetches, never duplicate effects: with the
+      // database unreachable, keep reading for as long as the lease taken last is ours by this clock.
+      keepLeadingWithoutRenewalMs: s.imap.leaseMs,
+      work: 'reads the mailbox',
       logger: host.logger,
       lead: () => {
         this.source = createSource();

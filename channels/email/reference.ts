@@ -53,7 +53,7 @@ export function advanceReference(previous: EmailReference, mail: { messageId: st
 /** Durable per-channel state keys (host.state). */
 export const stateKeys = {
   checkpoint: (user: string, mailbox: string) => `imap-checkpoint:${user}:${mailbox}`,
-  /** The lease of the instance that reads the mailbox (see reader-lease.ts). */
+  /** The lease of the instance that reads the mailbox (see ../lease-runner.ts). */
   reader: (user: string, mailbox: string) => `imap-reader:${user}:${mailbox}`,
 };
 

@@ -6,7 +6,7 @@ import { ChannelSendError } from '../types.js';
 import { MAX_TEXT, numberedParts } from '../whatsapp-common/compose.js';
 import type { MediaBuilder, WebClientFactory } from './client-port.js';
 import { receiveWebMessage, type WebIntakeRuntime } from './intake.js';
-import { ClientLease } from './lease.js';
+import { LeaseRunner } from '../lease-runner.js';
 import { printQrToTerminal, QR_STATE_KEY, qrRouter } from './qr.js';
 import { parseWhatsAppWebSettings, type WhatsAppWebSettings } from './settings.js';
 import { ClientSupervisor } from './supervisor.js';
@@ -42,7 +42,7 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
 
   private host_: ChannelHost | undefined;
   private supervisor_: ClientSupervisor | undefined;
-  private lease: ClientLease | undefined;
+  private lease: LeaseRunner | undefined;
   /** Incoming messages are recorded one after the other, so a chat's messages keep their order. */
   private inbound: Promise<void> = Promise.resolve();
 
@@ -83,11 +83,18 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
       return { phase: s.phase, detail: s.reason };
     }));
     const supervisor = this.supervisor_;
-    this.lease = new ClientLease({
-      state: host.state,
+    // One instance at a time runs the client: two browsers on one linked session fight ("CONFLICT") and
+    // WhatsApp logs both out.
+    const ttlMs = this.options.leaseTtlMs ?? 30_000;
+    this.lease = new LeaseRunner({
+      store: host.state,
       key: `client:${this.settings.session}`,
       holder: `${os.hostname()}:${process.pid}:${runId}`,
-      ttlMs: this.options.leaseTtlMs ?? 30_000,
+      ttlMs,
+      // Unlike mail an overlap is harmful: a leader that cannot renew gives up a little before its lease can
+      // pass to another instance, so two browsers never share the session.
+      keepLeadingWithoutRenewalMs: (ttlMs * 2) / 3,
+      work: 'runs the WhatsApp Web client',
       lead: () => supervisor.dispatch({ type: 'lead' }),
       yieldLead: () => supervisor.dispatch({ type: 'yield' }),
       logger: host.logger,
