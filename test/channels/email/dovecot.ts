@@ -217,6 +217,11 @@ service imap-login {
 service anvil {
   chroot =
 }
+# Tests open many short connections at once (concurrent APPENDs besides the adapter's own): Dovecot's default of
+# 10 per user and address refused some LOGINs under load ("Command failed").
+protocol imap {
+  mail_max_userip_connections = 200
+}
 `,
     );
   }
