@@ -8,8 +8,6 @@ export interface SubscribeLimits {
   perAddressPerHour: number;
 }
 
-export type SubscribeRefusal = 'client' | 'address';
-
 /**
  * Limits for the public subscribe form, per instance, with the same limiter (express-rate-limit, memory store)
  * as console sign-in and the web chat. Each accepted post may send a confirmation mail to whatever address is
@@ -18,11 +16,11 @@ export type SubscribeRefusal = 'client' | 'address';
  * The address limiter must run after the form body is parsed; requests it cannot key (no email) pass through
  * to the route's own validation.
  */
-export function subscribeRateLimits(limits: SubscribeLimits, refuse: (req: Request, res: Response, why: SubscribeRefusal) => void): RequestHandler[] {
+export function subscribeRateLimits(limits: SubscribeLimits, refuse: (req: Request, res: Response) => void): RequestHandler[] {
   const common = { standardHeaders: 'draft-7' as const, legacyHeaders: false };
   const handlers: RequestHandler[] = [];
   if (limits.perMinute > 0) {
-    handlers.push(rateLimit({ ...common, windowMs: 60_000, limit: limits.perMinute, keyGenerator: (req) => `subscribe-ip:${ipKeyGenerator(req.ip ?? '')}`, handler: (req, res) => refuse(req, res, 'client') }));
+    handlers.push(rateLimit({ ...common, windowMs: 60_000, limit: limits.perMinute, keyGenerator: (req) => `subscribe-ip:${ipKeyGenerator(req.ip ?? '')}`, handler: refuse }));
   }
   if (limits.perAddressPerHour > 0) {
     handlers.push(rateLimit({
@@ -31,7 +29,7 @@ export function subscribeRateLimits(limits: SubscribeLimits, refuse: (req: Reque
       limit: limits.perAddressPerHour,
       skip: (req) => subscribedAddress(req) === undefined,
       keyGenerator: (req) => `subscribe-address:${subscribedAddress(req) ?? ''}`,
-      handler: (req, res) => refuse(req, res, 'address'),
+      handler: refuse,
     }));
   }
   return handlers;
